@@ -1,0 +1,21 @@
+"""SUT adapters: each renders the neutral model to a server's own configuration and drives it."""
+
+from __future__ import annotations
+
+from forge.adapters.base import ServerStartError, SutAdapter
+
+
+def adapter_class(name: str) -> type[SutAdapter]:
+    """The adapter class for a SUT name (kea, ...)."""
+    if name == "kea":
+        from forge.adapters.kea import KeaAdapter
+
+        return KeaAdapter
+    raise ValueError(f"unknown SUT {name!r}; known: {', '.join(known_suts())}")
+
+
+def known_suts() -> tuple[str, ...]:
+    return ("kea",)
+
+
+__all__ = ["ServerStartError", "SutAdapter", "adapter_class", "known_suts"]

@@ -1,0 +1,219 @@
+"""The forge pytest plugin: lab and SUT fixtures, guards, artifacts, step traces and results.
+
+Guards (each makes the run fail):
+  * a scenario with no steps, or with no Then step (pytest-bdd passes those silently);
+  * a step with no definition (pytest-bdd's own StepDefinitionNotFoundError);
+  * a tag that features/tags.yaml does not register (a collection error).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from forge import report
+from forge.adapters import adapter_class
+from forge.hosts import NetnsHost
+from forge.lab import load_lab
+from forge.lab.topology import REPO_ROOT
+from forge.packets.wire import Wire
+from forge.scenario import Scenario
+from forge.tags import load_tags
+
+TRACE = pytest.StashKey[list]()
+REPORTS = pytest.StashKey[dict]()
+ARTIFACTS = pytest.StashKey[str]()
+FEATURES_DIR = REPO_ROOT / "features"
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("forge")
+    group.addoption("--sut", default=os.environ.get("FORGE_SUT", "kea"), help="server under test (default: kea)")
+    group.addoption("--lab", default=None, help="lab file (default: $FORGE_LAB or lab/default.yaml)")
+    group.addoption("--artifacts", default=os.environ.get("FORGE_ARTIFACTS"),
+                    help="folder for per-scenario artifacts and reports (default: artifacts/<sut>)")
+    group.addoption("--tags-file", default=str(FEATURES_DIR / "tags.yaml"), help="the tag registry")
+
+
+def pytest_configure(config):
+    registry = load_tags(Path(config.getoption("--tags-file")))
+    config.stash[REPORTS] = {}
+    config._forge_tags = registry
+    for tag, text in registry.descriptions.items():
+        config.addinivalue_line("markers", f"{tag}: {text}")
+    config.option.strict_markers = True
+    artifacts = config.getoption("--artifacts") or str(REPO_ROOT / "artifacts" / config.getoption("--sut"))
+    config._forge_artifacts = Path(artifacts).resolve()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag, function):
+    from pytest_bdd.utils import CONFIG_STACK
+
+    registry = CONFIG_STACK[-1]._forge_tags
+    if tag not in registry:
+        raise pytest.UsageError(f"unregistered tag @{tag}: add it to features/tags.yaml (or fix the typo)")
+    return getattr(pytest.mark, tag)(function)
+
+
+def _item_tags(item) -> set[str]:
+    return {m.name for m in item.iter_markers()}
+
+
+def pytest_collection_modifyitems(config, items):
+    registry = config._forge_tags
+    sut = config.getoption("--sut")
+    for item in items:
+        for tag in _item_tags(item):
+            deviation = registry.deviations.get(tag)
+            if deviation and sut in deviation.suts:
+                item.add_marker(pytest.mark.xfail(
+                    strict=True, reason=f"known {sut} deviation from {deviation.rfc}: {deviation.reason}"))
+
+
+def pytest_runtest_setup(item):
+    registry = item.config._forge_tags
+    sut = item.config.getoption("--sut")
+    needed = sorted(t for t in _item_tags(item) if t in registry.capabilities)
+    lacking = [t for t in needed if t not in adapter_class(sut).capabilities]
+    if lacking:
+        pytest.skip(f"not supported by {sut}: needs {', '.join(lacking)}")
+
+
+# -- guards -------------------------------------------------------------------
+def pytest_bdd_before_scenario(request, feature, scenario):
+    request.node.stash[TRACE] = [f"Feature: {feature.name}", f"Scenario: {scenario.name}"]
+    if not scenario.steps:
+        pytest.fail(f"scenario {scenario.name!r} in {feature.rel_filename} has no steps: lines without "
+                    f"Given/When/Then are only description, so it would test nothing", pytrace=False)
+    if not any(step.type == "then" for step in scenario.steps):
+        pytest.fail(f"scenario {scenario.name!r} in {feature.rel_filename} has no Then step: it asserts nothing",
+                    pytrace=False)
+
+
+def _trace(request, line: str) -> None:
+    request.node.stash.setdefault(TRACE, []).append(f"{time.strftime('%H:%M:%S')} {line}")
+
+
+def pytest_bdd_before_step(request, feature, scenario, step, step_func):
+    _trace(request, f"  {step.keyword} {step.name}")
+
+
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception):
+    _trace(request, f"    FAILED: {exception}")
+
+
+def pytest_bdd_step_func_lookup_error(request, feature, scenario, step, exception):
+    _trace(request, f"  UNDEFINED STEP: {step.keyword} {step.name}")
+
+
+# -- fixtures -----------------------------------------------------------------
+@pytest.fixture(scope="session")
+def forge_lab(request):
+    lab = load_lab(request.config.getoption("--lab"))
+    if not Path(f"/sys/class/net/{lab.tester.iface}").exists():
+        pytest.exit(f"{lab.tester.iface} is not in this network namespace: run the scenarios with "
+                    f"`forge run` (or `ip netns exec {lab.tester.netns} pytest ...` after `forge lab up`)",
+                    returncode=4)
+    return lab
+
+
+@pytest.fixture(scope="session")
+def forge_workroot():
+    root = Path(tempfile.mkdtemp(prefix="forge-"))  # short: unix socket paths are limited to 107 bytes
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:80]
+
+
+@pytest.fixture
+def scenario(request, forge_lab, forge_workroot):
+    config = request.config
+    sut = config.getoption("--sut")
+    item = request.node
+    artifacts = config._forge_artifacts / "scenarios" / _slug(item.nodeid.split("::")[-1])
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+    workdir = forge_workroot / f"s{len(list(forge_workroot.iterdir())) + 1}"
+    adapter = adapter_class(sut)(NetnsHost(forge_lab.sut.netns), forge_lab, str(workdir))
+    wire = Wire(forge_lab.tester.iface)
+    wire.start()
+    ctx = Scenario(lab=forge_lab, adapter=adapter, wire=wire, artifacts=artifacts, sut=sut)
+    item.stash[ARTIFACTS] = str(artifacts)
+    try:
+        yield ctx
+    finally:
+        try:
+            adapter.stop()
+        finally:
+            wire.stop()
+            wire.write_pcap(str(artifacts / "tester.pcap"))
+            adapter.collect(artifacts)
+            trace = item.stash.get(TRACE, []) + ctx.trace
+            (artifacts / "steps.txt").write_text("\n".join(trace) + "\n")
+
+
+# -- results ------------------------------------------------------------------
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    rep = yield
+    results = item.config.stash[REPORTS]
+    entry = results.setdefault(item.nodeid, {
+        "nodeid": item.nodeid, "outcome": "passed", "longrepr": "", "tags": sorted(_item_tags(item)),
+        "feature": "", "scenario": item.nodeid.split("::")[-1], "duration": 0.0,
+    })
+    entry["duration"] += rep.duration
+    doc = item.obj.__doc__ or ""  # pytest-bdd sets "<feature>: <scenario>"
+    if ":" in doc and not entry["feature"]:
+        entry["feature"], _, entry["scenario"] = (p.strip() for p in doc.partition(":"))
+    if rep.skipped and hasattr(rep, "wasxfail"):
+        entry["outcome"] = "xfailed"
+        entry["longrepr"] = rep.wasxfail
+    elif rep.skipped:
+        if entry["outcome"] == "passed":
+            entry["outcome"] = "skipped"
+            entry["longrepr"] = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+    elif rep.failed:
+        entry["outcome"] = "failed" if rep.when == "call" else "error"
+        entry["longrepr"] = str(rep.longrepr)
+    elif rep.passed and hasattr(rep, "wasxfail") and rep.when == "call":
+        entry["outcome"] = "xpassed"
+    if ARTIFACTS in item.stash:
+        entry["artifacts"] = item.stash[ARTIFACTS]
+    return rep
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    results = list(config.stash[REPORTS].values())
+    if not results or not hasattr(config, "_forge_artifacts"):
+        return
+    out = config._forge_artifacts
+    out.mkdir(parents=True, exist_ok=True)
+    registry = config._forge_tags
+    for entry in results:
+        entry["area"] = report.area_of(entry, registry)
+    payload = {"sut": config.getoption("--sut"), "results": results,
+               "deviations": {t: d.__dict__ for t, d in registry.deviations.items()}}
+    (out / "results.json").write_text(json.dumps(payload, indent=1))
+    (out / "report.md").write_text(report.markdown(payload, out))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    path = getattr(config, "_forge_artifacts", None)
+    if path is None or not (path / "results.json").exists():
+        return
+    payload = json.loads((path / "results.json").read_text())
+    terminalreporter.write_sep("=", f"forge summary for {payload['sut']}")
+    terminalreporter.write_line(report.summary_table(payload))
+    terminalreporter.write_line(f"report: {path / 'report.md'}")

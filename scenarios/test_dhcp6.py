@@ -1,0 +1,5 @@
+"""The DHCPv6 features."""
+
+from pytest_bdd import scenarios
+
+scenarios("../features/dhcp6")
