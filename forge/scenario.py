@@ -62,10 +62,13 @@ class Scenario:
         return self.model
 
     # -- sending -------------------------------------------------------
-    def send4(self, msg: v4.Message4) -> Exchange:
+    def frame4(self, msg: v4.Message4):
+        """The frame for a DHCPv4 message in this lab (steps may alter it before sending)."""
         t, s = self.lab.tester, self.lab.sut
-        frame = v4.build(msg, client_mac=msg.chaddr, relay_mac=t.mac, server_mac=s.mac, server_ip=str(s.ipv4.ip))
-        return self._send(4, msg, frame)
+        return v4.build(msg, client_mac=msg.chaddr, relay_mac=t.mac, server_mac=s.mac, server_ip=str(s.ipv4.ip))
+
+    def send4(self, msg: v4.Message4) -> Exchange:
+        return self._send(4, msg, self.frame4(msg))
 
     def send6(self, msg: v6.Message6) -> Exchange:
         t, s = self.lab.tester, self.lab.sut

@@ -53,6 +53,7 @@ def excludes_option(scenario, ref):
     _family(scenario).excludes_option(scenario, ref)
 
 
-@then(parsers.parse("the response option {ref} is {value}"))
+# The option name is one word, so that "the response option X sub-option N is ..." reaches its own step.
+@then(parsers.re(r"the response option (?P<ref>\S+) is (?P<value>.+)$"))
 def option_is(scenario, ref, value):
     _family(scenario).option_is(scenario, ref, value)

@@ -112,8 +112,10 @@ def ia_timer(scenario, kind, timer, value):
         _fail(resp, f"expected {kind} {timer} = {value}, got {got}")
 
 
-@then(parsers.re(r"the response (?P<which>address|prefix) (?P<life>preferred|valid) lifetime is (?P<value>\d+)$"))
-def lifetime(scenario, which, life, value):
+@then(parsers.re(r"the response (?P<which>address|prefix) (?P<life>preferred|valid) lifetime is "
+                 r"(?P<negate>not )?(?P<value>\d+)$"))
+def lifetime(scenario, which, life, negate, value):
+    """Every address (or prefix) in every IA of the response has (or has not) this lifetime."""
     resp = _resp(scenario)
     code = 5 if which == "address" else 26
     items = [c for ia in resp.options if ia.code in (3, 4, 25) for c in ia.find(code)]
@@ -121,21 +123,45 @@ def lifetime(scenario, which, life, value):
         _fail(resp, f"expected an {which} in the response")
     for item in items:
         got = item.preferred_lifetime if life == "preferred" else item.valid_lifetime
-        if got != int(value):
-            _fail(resp, f"expected {which} {item.address} {life} lifetime = {value}, got {got}")
+        if (got == int(value)) == bool(negate):
+            _fail(resp, f"expected {which} {item.address} {life} lifetime {negate or ''}= {value}, got {got}")
 
 
-@then(parsers.re(r"the response (?P<which>address|prefix) (?P<life>preferred|valid) lifetime is not (?P<value>\d+)$"))
-def lifetime_not(scenario, which, life, value):
-    resp = _resp(scenario)
+def _leases_named(resp, which: str, value: str) -> list[v6.Option6]:
+    """The IAADDR (or IAPREFIX) options for one address (or prefix) in any IA of the response."""
     code = 5 if which == "address" else 26
+    want = ipaddress.ip_interface(value if which == "address" or "/" in value else f"{value}/64")
     items = [c for ia in resp.options if ia.code in (3, 4, 25) for c in ia.find(code)]
+    if which == "address":
+        return [i for i in items if ipaddress.ip_address(i.address) == want.ip]
+    return [i for i in items if ipaddress.ip_interface(f"{i.address}/{i.prefix_len}") == want]
+
+
+@then(parsers.re(r"the response (?P<which>address|prefix) (?P<value>\S+) has lifetimes (?P<pref>\d+) (?P<valid>\d+)$"))
+def named_lifetimes(scenario, which, value, pref, valid):
+    """Lifetimes of one named lease among possibly several in the response."""
+    resp = _resp(scenario)
+    value = resolve(scenario, value)
+    items = _leases_named(resp, which, value)
     if not items:
-        _fail(resp, f"expected an {which} in the response")
+        _fail(resp, f"expected {which} {value} in the response")
     for item in items:
-        got = item.preferred_lifetime if life == "preferred" else item.valid_lifetime
-        if got == int(value):
-            _fail(resp, f"expected {which} {item.address} {life} lifetime other than {value}")
+        if (item.preferred_lifetime, item.valid_lifetime) != (int(pref), int(valid)):
+            _fail(resp, f"expected {which} {value} with lifetimes {pref} {valid}, got "
+                        f"{item.preferred_lifetime} {item.valid_lifetime}")
+
+
+@then(parsers.re(r"the server does not extend (?P<which>address|prefix) (?P<value>\S+)$"))
+def not_extended(scenario, which, value):
+    """No answer, or an answer that leaves the lease out or gives it a valid lifetime of 0 (RFC 8415 18.3.5)."""
+    value = resolve(scenario, value)
+    for resp in scenario.responses():
+        if not isinstance(resp, v6.Response6):
+            raise CheckFailed("this check is for DHCPv6 responses")
+        for item in _leases_named(resp, which, value):
+            if item.valid_lifetime != 0:
+                _fail(resp, f"expected {which} {value} to be left out or sent with lifetime 0, it has valid "
+                            f"lifetime {item.valid_lifetime}")
 
 
 @then(parsers.parse("the response prefix length is {length:d}"))

@@ -78,6 +78,16 @@ def save_option(scenario, ref):
     scenario.saved[f"option:{_version(scenario)}:{code}"] = found
 
 
+@step(parsers.parse("the client saves option {ref} from the response as {name}"))
+def save_option_value(scenario, ref, name):
+    """Save the option's value, in feature notation, for a later $saved.NAME."""
+    version = _version(scenario)
+    info = lookup(version, ref)
+    _, found = _from_response(scenario, ref)
+    data = found[0] if version == 4 else found[0][4:]
+    scenario.saved[name.strip()] = values.decode(info.kind, data)
+
+
 @step(parsers.parse("the client adds the saved option {ref}"))
 def restore_option(scenario, ref):
     version = _version(scenario)

@@ -93,14 +93,24 @@ def send_truncated4(scenario, name, size):
     from scapy.layers.inet import UDP
     from scapy.packet import Raw
 
-    msg = scenario.client4.next_message(v4.message_type(name), _server_ip(scenario))
-    t, s = scenario.lab.tester, scenario.lab.sut
-    frame = v4.build(msg, client_mac=msg.chaddr, relay_mac=t.mac, server_mac=s.mac, server_ip=str(s.ipv4.ip))
+    frame = scenario.frame4(scenario.client4.next_message(v4.message_type(name), _server_ip(scenario)))
     payload = bytes(frame[UDP].payload)[:size]
     frame[UDP].remove_payload()
     frame[UDP].add_payload(Raw(payload))
     del frame[UDP].len, frame[UDP].chksum
     scenario.send_frame(4, frame, f"DHCP{name} truncated to {size} bytes")
+
+
+@when(parsers.parse("the client sends a {name} message ending in raw option bytes {hexdata}"))
+def send_raw_tail4(scenario, name, hexdata):
+    """The usual message, with the end option replaced by bytes written as-is (e.g. an option that
+    claims more data than the packet holds)."""
+    from scapy.packet import Raw
+
+    msg = scenario.client4.next_message(v4.message_type(name), _server_ip(scenario))
+    frame = scenario.frame4(msg)
+    frame[Raw].load = msg.options_bytes().removesuffix(b"\xff") + values.hex_bytes(hexdata)
+    scenario.send_frame(4, frame, f"DHCP{name} ending in raw option bytes {hexdata}")
 
 
 @when("the client completes a DORA exchange")
