@@ -89,7 +89,8 @@ def pytest_runtest_setup(item):
 
 # -- guards -------------------------------------------------------------------
 def pytest_bdd_before_scenario(request, feature, scenario):
-    request.node.stash[TRACE] = [f"Feature: {feature.name}", f"Scenario: {scenario.name}"]
+    trace = request.node.stash.setdefault(TRACE, [])
+    trace[:0] = [f"Feature: {feature.name} ({feature.rel_filename})", f"Scenario: {scenario.name}"]
     if not scenario.steps:
         pytest.fail(f"scenario {scenario.name!r} in {feature.rel_filename} has no steps: lines without "
                     f"Given/When/Then are only description, so it would test nothing", pytrace=False)
@@ -149,6 +150,7 @@ def scenario(request, forge_lab, forge_workroot):
     wire = Wire(forge_lab.tester.iface)
     wire.start()
     ctx = Scenario(lab=forge_lab, adapter=adapter, wire=wire, artifacts=artifacts, sut=sut)
+    ctx.trace = item.stash.setdefault(TRACE, [])  # steps and what they saw, in one timeline
     item.stash[ARTIFACTS] = str(artifacts)
     try:
         yield ctx
@@ -159,8 +161,7 @@ def scenario(request, forge_lab, forge_workroot):
             wire.stop()
             wire.write_pcap(str(artifacts / "tester.pcap"))
             adapter.collect(artifacts)
-            trace = item.stash.get(TRACE, []) + ctx.trace
-            (artifacts / "steps.txt").write_text("\n".join(trace) + "\n")
+            (artifacts / "steps.txt").write_text("\n".join(ctx.trace) + "\n")
 
 
 # -- results ------------------------------------------------------------------
@@ -175,7 +176,8 @@ def pytest_runtest_makereport(item, call):
     entry["duration"] += rep.duration
     doc = item.obj.__doc__ or ""  # pytest-bdd sets "<feature>: <scenario>"
     if ":" in doc and not entry["feature"]:
-        entry["feature"], _, entry["scenario"] = (p.strip() for p in doc.partition(":"))
+        feature, _, entry["scenario"] = (p.strip() for p in doc.partition(":"))
+        entry["feature"] = os.path.relpath(feature, REPO_ROOT) if os.path.isabs(feature) else feature
     if rep.skipped and hasattr(rep, "wasxfail"):
         entry["outcome"] = "xfailed"
         entry["longrepr"] = rep.wasxfail

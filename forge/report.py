@@ -47,7 +47,8 @@ def markdown(payload: dict, out: Path) -> str:
     sut = payload["sut"]
     lines = [f"# forge conformance report: {sut}", "", "## Summary per area", "", "```",
              summary_table(payload), "```", ""]
-    lines += ["Failed counts unexpected passes of known deviations too.", ""]
+    lines += ["*failed* includes unexpected passes of known deviations; *deviations* counts scenarios that "
+              "failed as the known deviation says they do.", ""]
     deviations = payload.get("deviations", {})
     seen = [e for e in payload["results"] if any(t in deviations for t in e["tags"])]
     if seen:
