@@ -11,11 +11,15 @@ def adapter_class(name: str) -> type[SutAdapter]:
         from forge.adapters.kea import KeaAdapter
 
         return KeaAdapter
+    if name == "lessor":
+        from forge.adapters.lessor import LessorAdapter
+
+        return LessorAdapter
     raise ValueError(f"unknown SUT {name!r}; known: {', '.join(known_suts())}")
 
 
 def known_suts() -> tuple[str, ...]:
-    return ("kea",)
+    return ("kea", "lessor")
 
 
 __all__ = ["ServerStartError", "SutAdapter", "adapter_class", "known_suts"]

@@ -81,6 +81,12 @@ class KeaAdapter(SutAdapter):
         "match-client-id", "reservations", "authoritative", "decline", "inform", "confirm",
     })
 
+    #: Prefix of the files the adapter writes in its work folder.
+    file_prefix = "kea"
+    #: Severity of the rendered logger: DEBUG for conformance artifacts; benchmarks set INFO or WARN,
+    #: since debug logging slows the server down a lot.
+    log_severity = "DEBUG"
+
     def __init__(self, host, lab, workdir):
         super().__init__(host, lab, workdir)
         self._version = 4
@@ -95,21 +101,26 @@ class KeaAdapter(SutAdapter):
 
     @property
     def config_path(self) -> str:
-        return self._path(f"kea-dhcp{self._version}.conf")
+        return self._path(f"{self.file_prefix}-dhcp{self._version}.conf")
 
     @property
     def lease_path(self) -> str:
-        return self._path(f"kea-leases{self._version}.csv")
+        return self._path(f"{self.file_prefix}-leases{self._version}.csv")
 
     @property
     def socket_path(self) -> str:
-        return self._path(f"kea{self._version}.sock")
+        return self._path(f"{self.file_prefix}{self._version}.sock")
 
     def lease_files(self) -> list[str]:
         return [self.lease_path]
 
     def log_files(self) -> list[str]:
-        return [self._path(f"kea-dhcp{self._version}.log"), self._path(f"kea-dhcp{self._version}.out")]
+        stem = f"{self.file_prefix}-dhcp{self._version}"
+        return [self._path(f"{stem}.log"), self._path(f"{stem}.out")]
+
+    def command_line(self, check: bool) -> list[str]:
+        """The daemon's command line: check the configuration (-t) or run it (-c)."""
+        return [self.daemon, "-t" if check else "-c", self.config_path]
 
     # -- rendering -------------------------------------------------
     def _subnet(self, s: Subnet, version: int) -> dict:
@@ -148,8 +159,8 @@ class KeaAdapter(SutAdapter):
             "loggers": [{
                 "name": f"kea-dhcp{v}",
                 "output_options": [{"output": self.log_files()[0]}],
-                "severity": "DEBUG",
-                "debuglevel": 99,
+                "severity": self.log_severity,
+                **({"debuglevel": 99} if self.log_severity == "DEBUG" else {}),
             }],
         }
         if v == 4:
@@ -186,15 +197,13 @@ class KeaAdapter(SutAdapter):
     # -- process ---------------------------------------------------
     def _launch(self, model: ServerModel) -> Process:
         self._version = model.version
-        check = self.host.run([self.daemon, "-t", self.config_path], check=False,
-                              env=self._env())
+        check = self.host.run(self.command_line(check=True), check=False, env=self._env())
         if not check.ok:
             from forge.adapters.base import ServerStartError
 
             raise ServerStartError(f"{self.daemon} rejected the configuration {self.config_path}:\n"
                                    f"{(check.stdout + check.stderr).strip()[-3000:]}")
-        return self.host.spawn([self.daemon, "-c", self.config_path], log_path=self.log_files()[1],
-                               env=self._env())
+        return self.host.spawn(self.command_line(check=False), log_path=self.log_files()[1], env=self._env())
 
     def _env(self) -> dict[str, str]:
         # Kea keeps its PID file and logger lock under /run/kea unless told otherwise;

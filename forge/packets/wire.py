@@ -93,4 +93,4 @@ class Wire:
     def write_pcap(self, path: str) -> None:
         with self._cond:
             frames = list(self.frames)
-        wrpcap(path, frames)
+        wrpcap(path, frames, linktype=1)  # Ethernet, also when nothing was captured

@@ -1,0 +1,305 @@
+"""DHCPv4 option definitions: Kea 2.2's standard table plus a registry for user ``option-def`` entries.
+
+Every option is one row (name, code, type, array flag, record field types, encapsulated space, space);
+one generic encoder/decoder (:mod:`server.wire.optiondata`) serves all rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+DHCP4_SPACE = "dhcp4"
+AGENT_SPACE = "dhcp-agent-options-space"
+VENDOR_ENCAP_SPACE = "vendor-encapsulated-options-space"
+
+OPTION_TYPES = frozenset({
+    "empty", "binary", "boolean", "int8", "int16", "int32", "uint8", "uint16", "uint32", "ipv4-address",
+    "ipv6-address", "ipv6-prefix", "string", "fqdn", "tuple", "record", "psid", "internal",
+})
+# Types that may appear as a field of a record.
+RECORD_FIELD_TYPES = OPTION_TYPES - {"empty", "record", "internal"}
+# Variable-length types: only allowed as the last field of a record.
+_TAIL_ONLY_TYPES = frozenset({"string", "binary"})
+# Types that cannot be arrays (Kea refuses them).
+_NO_ARRAY_TYPES = frozenset({"empty", "string", "binary", "internal"})
+
+# Standard dhcp4 codes a user option-def may redefine (Kea only knows 43 as a "last resort" definition).
+_OVERRIDABLE = frozenset({(DHCP4_SPACE, 43)})
+
+
+class OptionDefError(ValueError):
+    """An invalid option definition, or a clash with an existing one."""
+
+
+@dataclass(frozen=True)
+class OptionDef:
+    name: str
+    code: int
+    type: str
+    array: bool = False
+    record_types: tuple[str, ...] = ()
+    encapsulate: str = ""
+    space: str = DHCP4_SPACE
+
+
+def _d(name: str, code: int, type_: str, array: bool = False, record: tuple[str, ...] = (),
+       encapsulate: str = "", space: str = DHCP4_SPACE) -> OptionDef:
+    return OptionDef(name, code, type_, array, record, encapsulate, space)
+
+
+_IP = "ipv4-address"
+
+STANDARD_V4_DEFS: tuple[OptionDef, ...] = (
+    _d("subnet-mask", 1, _IP),
+    _d("time-offset", 2, "int32"),
+    _d("routers", 3, _IP, True),
+    _d("time-servers", 4, _IP, True),
+    _d("name-servers", 5, _IP, True),
+    _d("domain-name-servers", 6, _IP, True),
+    _d("log-servers", 7, _IP, True),
+    _d("cookie-servers", 8, _IP, True),
+    _d("lpr-servers", 9, _IP, True),
+    _d("impress-servers", 10, _IP, True),
+    _d("resource-location-servers", 11, _IP, True),
+    _d("host-name", 12, "string"),
+    _d("boot-size", 13, "uint16"),
+    _d("merit-dump", 14, "string"),
+    _d("domain-name", 15, "string"),
+    _d("swap-server", 16, _IP),
+    _d("root-path", 17, "string"),
+    _d("extensions-path", 18, "string"),
+    _d("ip-forwarding", 19, "boolean"),
+    _d("non-local-source-routing", 20, "boolean"),
+    _d("policy-filter", 21, _IP, True),
+    _d("max-dgram-reassembly", 22, "uint16"),
+    _d("default-ip-ttl", 23, "uint8"),
+    _d("path-mtu-aging-timeout", 24, "uint32"),
+    _d("path-mtu-plateau-table", 25, "uint16", True),
+    _d("interface-mtu", 26, "uint16"),
+    _d("all-subnets-local", 27, "boolean"),
+    _d("broadcast-address", 28, _IP),
+    _d("perform-mask-discovery", 29, "boolean"),
+    _d("mask-supplier", 30, "boolean"),
+    _d("router-discovery", 31, "boolean"),
+    _d("router-solicitation-address", 32, _IP),
+    _d("static-routes", 33, _IP, True),
+    _d("trailer-encapsulation", 34, "boolean"),
+    _d("arp-cache-timeout", 35, "uint32"),
+    _d("ieee802-3-encapsulation", 36, "boolean"),
+    _d("default-tcp-ttl", 37, "uint8"),
+    _d("tcp-keepalive-interval", 38, "uint32"),
+    _d("tcp-keepalive-garbage", 39, "boolean"),
+    _d("nis-domain", 40, "string"),
+    _d("nis-servers", 41, _IP, True),
+    _d("ntp-servers", 42, _IP, True),
+    # Kea keeps 43 as a "last resort" definition: a user option-def may replace it.
+    _d("vendor-encapsulated-options", 43, "empty", encapsulate=VENDOR_ENCAP_SPACE),
+    _d("netbios-name-servers", 44, _IP, True),
+    _d("netbios-dd-server", 45, _IP, True),
+    _d("netbios-node-type", 46, "uint8"),
+    _d("netbios-scope", 47, "string"),
+    _d("font-servers", 48, _IP, True),
+    _d("x-display-manager", 49, _IP, True),
+    _d("dhcp-requested-address", 50, _IP),
+    _d("dhcp-lease-time", 51, "uint32"),
+    _d("dhcp-option-overload", 52, "uint8"),
+    _d("dhcp-message-type", 53, "uint8"),
+    _d("dhcp-server-identifier", 54, _IP),
+    _d("dhcp-parameter-request-list", 55, "uint8", True),
+    _d("dhcp-message", 56, "string"),
+    _d("dhcp-max-message-size", 57, "uint16"),
+    _d("dhcp-renewal-time", 58, "uint32"),
+    _d("dhcp-rebinding-time", 59, "uint32"),
+    _d("vendor-class-identifier", 60, "string"),
+    _d("dhcp-client-identifier", 61, "binary"),
+    _d("nwip-domain-name", 62, "string"),
+    _d("nwip-suboptions", 63, "binary"),
+    _d("nisplus-domain-name", 64, "string"),
+    _d("nisplus-servers", 65, _IP, True),
+    _d("tftp-server-name", 66, "string"),
+    _d("boot-file-name", 67, "string"),
+    _d("mobile-ip-home-agent", 68, _IP, True),
+    _d("smtp-server", 69, _IP, True),
+    _d("pop-server", 70, _IP, True),
+    _d("nntp-server", 71, _IP, True),
+    _d("www-server", 72, _IP, True),
+    _d("finger-server", 73, _IP, True),
+    _d("irc-server", 74, _IP, True),
+    _d("streettalk-server", 75, _IP, True),
+    _d("streettalk-directory-assistance-server", 76, _IP, True),
+    _d("user-class", 77, "binary"),
+    _d("slp-directory-agent", 78, "record", True, ("boolean", _IP)),
+    _d("slp-service-scope", 79, "record", False, ("boolean", "string")),
+    _d("fqdn", 81, "record", False, ("uint8", "uint8", "uint8", "fqdn")),
+    _d("dhcp-agent-options", 82, "empty", encapsulate=AGENT_SPACE),
+    _d("nds-servers", 85, _IP, True),
+    _d("nds-tree-name", 86, "string"),
+    _d("nds-context", 87, "string"),
+    _d("bcms-controller-names", 88, "fqdn", True),
+    _d("bcms-controller-address", 89, _IP, True),
+    _d("authenticate", 90, "binary"),
+    _d("client-last-transaction-time", 91, "uint32"),
+    _d("associated-ip", 92, _IP, True),
+    _d("client-system", 93, "uint16", True),
+    _d("client-ndi", 94, "record", False, ("uint8", "uint8", "uint8")),
+    _d("uuid-guid", 97, "record", False, ("uint8", "binary")),
+    _d("uap-servers", 98, "string"),
+    _d("geoconf-civic", 99, "binary"),
+    _d("pcode", 100, "string"),
+    _d("tcode", 101, "string"),
+    _d("v6-only-preferred", 108, "uint32"),
+    _d("netinfo-server-address", 112, _IP, True),
+    _d("netinfo-server-tag", 113, "string"),
+    _d("v4-captive-portal", 114, "string"),
+    _d("auto-config", 116, "uint8"),
+    _d("name-service-search", 117, "uint16", True),
+    _d("subnet-selection", 118, _IP),
+    _d("domain-search", 119, "fqdn", True),
+    _d("vivco-suboptions", 124, "record", False, ("uint32", "binary")),
+    _d("vivso-suboptions", 125, "uint32"),
+    _d("pana-agent", 136, _IP, True),
+    _d("v4-lost", 137, "fqdn"),
+    _d("capwap-ac-v4", 138, _IP, True),
+    _d("sip-ua-cs-domains", 141, "fqdn", True),
+    _d("v4-sztp-redirect", 143, "tuple", True),
+    _d("rdnss-selection", 146, "record", True, ("uint8", _IP, _IP, "fqdn")),
+    _d("v4-portparams", 159, "record", False, ("uint8", "psid")),
+    _d("option-6rd", 212, "record", True, ("uint8", "uint8", "ipv6-address", _IP)),
+    _d("v4-access-domain", 213, "fqdn"),
+)
+
+AGENT_OPTION_DEFS: tuple[OptionDef, ...] = tuple(
+    _d(name, code, type_, space=AGENT_SPACE) for name, code, type_ in (
+        ("circuit-id", 1, "binary"),
+        ("remote-id", 2, "binary"),
+        ("docsis-device-class", 4, "uint32"),
+        ("link-selection", 5, _IP),
+        ("subscriber-id", 6, "string"),
+        ("radius", 7, "binary"),
+        ("auth", 8, "binary"),
+        ("vendor-specific-info", 9, "binary"),
+        ("relay-flags", 10, "uint8"),
+        ("server-id-override", 11, _IP),
+        ("relay-id", 12, "binary"),
+        ("access-techno-type", 13, "uint16"),
+        ("access-network-name", 14, "string"),
+        ("access-point-name", 15, "string"),
+        ("access-point-bssid", 16, "binary"),
+        ("operator-id", 17, "uint32"),
+        ("operator-realm", 18, "string"),
+        ("relay-port", 19, "uint16"),
+        ("virtual-subnet-select", 151, "binary"),
+        ("virtual-subnet-select-ctrl", 152, "empty"),
+    )
+)
+
+# Sub-option spaces Kea knows: name -> definitions (vendor-encapsulated-options-space starts empty).
+STANDARD_V4_SPACES: MappingProxyType[str, tuple[OptionDef, ...]] = MappingProxyType({
+    DHCP4_SPACE: STANDARD_V4_DEFS,
+    AGENT_SPACE: AGENT_OPTION_DEFS,
+    VENDOR_ENCAP_SPACE: (),
+})
+
+
+def validate_def(defn: OptionDef) -> None:
+    """Raise OptionDefError naming the problem if ``defn`` is not a valid definition (Kea's rules)."""
+    where = f"option definition '{defn.space}.{defn.name}' (code {defn.code})"
+    if not defn.name or not all(c.isalnum() or c in "-_." for c in defn.name) or defn.name[0] in "-_.":
+        raise OptionDefError(f"{where}: invalid option name {defn.name!r}")
+    if not defn.space:
+        raise OptionDefError(f"{where}: empty option space name")
+    if not isinstance(defn.code, int) or isinstance(defn.code, bool) or not 0 <= defn.code <= 255:
+        raise OptionDefError(f"{where}: option code {defn.code!r} out of range 1..254")
+    if defn.code in (0, 255):
+        raise OptionDefError(f"{where}: option code {defn.code} is reserved ({'PAD' if defn.code == 0 else 'END'})")
+    if defn.type not in OPTION_TYPES:
+        raise OptionDefError(f"{where}: unknown option type {defn.type!r}")
+    if defn.array and defn.type in _NO_ARRAY_TYPES:
+        raise OptionDefError(f"{where}: an array of type {defn.type!r} is not a valid option definition")
+    if defn.type == "record":
+        if len(defn.record_types) < 2:
+            raise OptionDefError(f"{where}: a record needs at least 2 record-types, got {len(defn.record_types)}")
+        for i, field in enumerate(defn.record_types):
+            if field not in RECORD_FIELD_TYPES:
+                raise OptionDefError(f"{where}: invalid record field type {field!r}")
+            if field in _TAIL_ONLY_TYPES and i != len(defn.record_types) - 1:
+                raise OptionDefError(f"{where}: a {field} field may only be the last field of a record")
+            if defn.array and field in _TAIL_ONLY_TYPES:
+                raise OptionDefError(f"{where}: an array record cannot end with a {field} field")
+    elif defn.record_types:
+        raise OptionDefError(f"{where}: record-types given but the type is {defn.type!r}, not 'record'")
+    if defn.encapsulate and defn.encapsulate == defn.space:
+        raise OptionDefError(f"{where}: an option cannot encapsulate its own space {defn.space!r}")
+
+
+class OptionDefs:
+    """An immutable registry of option definitions, looked up by (space, name) or (space, code)."""
+
+    __slots__ = ("_by_code", "_by_name")
+
+    def __init__(self, defs: Iterable[OptionDef] = ()) -> None:
+        by_name: dict[tuple[str, str], OptionDef] = {}
+        by_code: dict[tuple[str, int], OptionDef] = {}
+        for d in defs:
+            _add(by_name, by_code, d, replace_ok=False)
+        self._by_name = MappingProxyType(by_name)
+        self._by_code = MappingProxyType(by_code)
+
+    @classmethod
+    def standard_v4(cls) -> OptionDefs:
+        """The standard DHCPv4 definitions: dhcp4 space plus the agent and vendor-encapsulated sub-spaces."""
+        return cls(d for defs in STANDARD_V4_SPACES.values() for d in defs)
+
+    def with_defs(self, defs: Iterable[OptionDef]) -> OptionDefs:
+        """A new registry with ``defs`` added. Raises OptionDefError on an invalid definition or a clash."""
+        by_name = dict(self._by_name)
+        by_code = dict(self._by_code)
+        for d in defs:
+            validate_def(d)
+            _add(by_name, by_code, d, replace_ok=True)
+        new = OptionDefs.__new__(OptionDefs)
+        new._by_name = MappingProxyType(by_name)
+        new._by_code = MappingProxyType(by_code)
+        return new
+
+    def by_name(self, space: str, name: str) -> OptionDef | None:
+        return self._by_name.get((space, name))
+
+    def by_code(self, space: str, code: int) -> OptionDef | None:
+        return self._by_code.get((space, code))
+
+    def space(self, space: str) -> tuple[OptionDef, ...]:
+        """All definitions of one space, ordered by code."""
+        return tuple(sorted((d for (s, _), d in self._by_code.items() if s == space), key=lambda d: d.code))
+
+    def spaces(self) -> frozenset[str]:
+        return frozenset(s for s, _ in self._by_code)
+
+    def __iter__(self):
+        return iter(self._by_code.values())
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._by_code.values()
+
+
+def _add(by_name: dict, by_code: dict, d: OptionDef, replace_ok: bool) -> None:
+    old = by_code.get((d.space, d.code))
+    if old is not None:
+        if not (replace_ok and (d.space, d.code) in _OVERRIDABLE and old in STANDARD_V4_DEFS):
+            raise OptionDefError(
+                f"option definition '{d.space}.{d.name}' code {d.code} clashes with the existing definition "
+                f"'{old.space}.{old.name}' (same code in space '{d.space}')")
+        del by_name[(old.space, old.name)]
+        del by_code[(old.space, old.code)]
+    clash = by_name.get((d.space, d.name))
+    if clash is not None:
+        raise OptionDefError(
+            f"option definition '{d.space}.{d.name}' code {d.code} clashes with the existing definition "
+            f"'{clash.space}.{clash.name}' code {clash.code} (same name in space '{d.space}')")
+    by_name[(d.space, d.name)] = d
+    by_code[(d.space, d.code)] = d
