@@ -14,6 +14,7 @@ from server.config.model4 import ConfiguredOption, Dhcp4Config, Reservation4, Su
 from server.dhcp4.alloc import STATE_DECLINED, Allocator, Client, reservation_for
 from server.dhcp4.select import SubnetSelector
 from server.leases.lease4 import Lease4
+from server.leases.memfile4 import LeaseFileError
 from server.stats import Stats
 from server.wire.packet4 import Packet4
 
@@ -186,7 +187,7 @@ class Engine:
                     self.leases.add(lease)
                 else:
                     self.leases.update(lease)
-            except OSError as exc:
+            except (OSError, LeaseFileError) as exc:
                 log.error("DHCP4_LEASE_WRITE_FAILED %s: %s; no ACK sent", ip(address), exc)
                 return self._drop(q, f"cannot store the lease for {ip(address)}")
             if old is None or old.state != 0 or old.subnet_id != subnet.id or old.expire <= now:

@@ -261,14 +261,21 @@ class Dhcp4Service:
         now = int(time.time())
         deadline = time.monotonic() + cfg.max_reclaim_time / 1000 if cfg.max_reclaim_time else None
         count = 0
-        for lease in self.leases.expired(now, limit or cfg.max_reclaim_leases or 1 << 30):
+        batch = self.leases.expired(now, limit or cfg.max_reclaim_leases or 1 << 30, include_declined=True)
+        for lease in batch:
             if deadline and time.monotonic() > deadline:
                 break
             if remove:
                 self.leases.delete(lease)
+            elif lease.state == 1:
+                # Probation is over: the declined address becomes available again.
+                self.leases.delete(lease)
+                self.stats.inc("declined-addresses", -1)
+                self.stats.inc(f"subnet[{lease.subnet_id}].declined-addresses", -1)
             else:
                 self.leases.update(dataclasses.replace(lease, state=2))
-            self.stats.inc(f"subnet[{lease.subnet_id}].assigned-addresses", -1)
+            if lease.state == 0:
+                self.stats.inc(f"subnet[{lease.subnet_id}].assigned-addresses", -1)
             self.stats.inc("reclaimed-leases")
             self.stats.inc(f"subnet[{lease.subnet_id}].reclaimed-leases")
             count += 1
