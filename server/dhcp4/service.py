@@ -211,30 +211,34 @@ class Dhcp4Service:
             except OSError as exc:
                 log.warning("DHCP4_RECEIVE_FAILED on %s: %s", iface.name, exc)
                 return
-            self.stats.inc("pkt4-received")
-            try:
-                pkt = decode4(data)
-            except ParseError as exc:
-                self.stats.inc("pkt4-parse-failed")
-                self.stats.inc("pkt4-receive-drop")
-                log.debug("DHCP4_PACKET_DROP %d bytes from %s on %s: malformed: %s", len(data), src[0], iface.name,
-                          exc)
-                continue
-            unicast = False
-            for level, kind, value in ancdata:
-                if level == socket.SOL_IP and kind == IP_PKTINFO and len(value) >= 12:
-                    unicast = int.from_bytes(value[8:12], "big") != 0xFFFFFFFF
-            query = Query(pkt=pkt, iface=iface.name, iface_addr=iface.address,
-                          src_ip=int.from_bytes(socket.inet_aton(src[0]), "big"), src_mac=bytes(pkt.chaddr[:6]),
-                          unicast=unicast)
-            try:
-                reply = self.engine.process(query)
-            except Exception:  # noqa: BLE001 - one bad packet must never stop the service
-                log.exception("DHCP4_PROCESS_FAILED xid=0x%08x from %s", pkt.xid, src[0])
-                self.stats.inc("pkt4-receive-drop")
-                continue
+            reply = self.handle_datagram(iface.name, iface.address, data, src[0], ancdata)
             if reply is not None:
                 self._send(iface, reply)
+
+    def handle_datagram(self, iface_name: str, iface_addr: int, data: bytes, src_ip: str,
+                        ancdata=()) -> Reply | None:
+        """Everything between the socket and the reply: count, decode, process. Never raises."""
+        self.stats.inc("pkt4-received")
+        try:
+            pkt = decode4(data)
+        except ParseError as exc:
+            self.stats.inc("pkt4-parse-failed")
+            self.stats.inc("pkt4-receive-drop")
+            log.debug("DHCP4_PACKET_DROP %d bytes from %s on %s: malformed: %s", len(data), src_ip, iface_name, exc)
+            return None
+        unicast = False
+        for level, kind, value in ancdata:
+            if level == socket.SOL_IP and kind == IP_PKTINFO and len(value) >= 12:
+                unicast = int.from_bytes(value[8:12], "big") != 0xFFFFFFFF
+        try:
+            query = Query(pkt=pkt, iface=iface_name, iface_addr=iface_addr,
+                          src_ip=int.from_bytes(socket.inet_aton(src_ip), "big"), src_mac=bytes(pkt.chaddr[:6]),
+                          unicast=unicast)
+            return self.engine.process(query)
+        except Exception:  # noqa: BLE001 - one bad packet must never stop the service
+            log.exception("DHCP4_PROCESS_FAILED xid=0x%08x from %s", pkt.xid, src_ip)
+            self.stats.inc("pkt4-receive-drop")
+            return None
 
     def _send(self, iface: Interface4, reply: Reply) -> None:
         data = encode4(reply.pkt)
