@@ -19,7 +19,8 @@ EPILOG = """\
 examples:
   forge lab up                      build the default namespace lab (lab/default.yaml)
   forge lab status --lab my.yaml    show whether a lab is up, and what is wrong with it
-  forge run --sut kea               run every feature against Kea 2.2
+  forge run                         run every feature against lessor
+  forge run --sut kea               run every feature against Kea 2.2, the reference
   forge run -- -k dora -x           pass extra arguments to pytest after --
 
 Results go to artifacts/<sut>/: report.md (per-area summary, one row per scenario,
@@ -109,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "print a per-area summary, write JUnit XML and a Markdown report, "
                                      "then tear the lab down (also on Ctrl-C and on failure).",
                          epilog="Arguments after -- go to pytest, e.g. forge run -- -k dora")
-    run.add_argument("--sut", default="kea", choices=known_suts(), help="server under test (default: kea)")
+    run.add_argument("--sut", default="lessor", choices=known_suts(), help="server under test (default: lessor)")
     run.add_argument("--lab", help="lab file (default: $FORGE_LAB or lab/default.yaml)")
     run.add_argument("--artifacts", help="output folder (default: artifacts/<sut>)")
     run.add_argument("--keep-lab", action="store_true", help="leave the lab up after the run")

@@ -35,7 +35,7 @@ FEATURES_DIR = REPO_ROOT / "features"
 
 def pytest_addoption(parser):
     group = parser.getgroup("forge")
-    group.addoption("--sut", default=os.environ.get("FORGE_SUT", "kea"), help="server under test (default: kea)")
+    group.addoption("--sut", default=os.environ.get("FORGE_SUT", "lessor"), help="server under test (default: lessor)")
     group.addoption("--lab", default=None, help="lab file (default: $FORGE_LAB or lab/default.yaml)")
     group.addoption("--artifacts", default=os.environ.get("FORGE_ARTIFACTS"),
                     help="folder for per-scenario artifacts and reports (default: artifacts/<sut>)")

@@ -22,7 +22,8 @@ def run_suite(tmp_path, feature: str, *, lab=None) -> subprocess.CompletedProces
     (tmp_path / "conftest.py").write_text(CONFTEST)
     (tmp_path / "test_check.py").write_text(TEST_MODULE)
     argv = [sys.executable, "-m", "pytest", str(tmp_path), "--rootdir", str(tmp_path), "-p", "no:cacheprovider",
-            "--artifacts", str(tmp_path / "artifacts"), "--tags-file", str(REPO_ROOT / "features" / "tags.yaml")]
+            "--artifacts", str(tmp_path / "artifacts"), "--tags-file", str(REPO_ROOT / "features" / "tags.yaml"),
+            "--sut", "kea"]
     if lab is not None:
         argv = ["ip", "netns", "exec", lab.tester.netns] + argv + ["--lab", str(lab.path)]
     return subprocess.run(argv, capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False)

@@ -12,7 +12,8 @@ _INCLUDE = re.compile(r'<\?include\s+"([^"]+)"\s*\?>')
 
 
 def strip_comments(text: str) -> str:
-    """Remove comments outside strings; newlines are kept so JSON error positions stay right."""
+    """Remove comments outside strings, and trailing commas before } and ] (Kea's parser accepts
+    both); newlines are kept so JSON error positions stay right."""
     out: list[str] = []
     i, n = 0, len(text)
     in_string = False
@@ -42,6 +43,15 @@ def strip_comments(text: str) -> str:
             out.append("\n" * text.count("\n", i, j))
             i = j + 2
         else:
+            if c in "}]":
+                j = len(out) - 1
+                while j >= 0 and out[j].isspace():
+                    j -= 1
+                k = j - 1
+                while k >= 0 and out[k].isspace():
+                    k -= 1
+                if j >= 0 and out[j] == "," and k >= 0 and out[k] not in "{[,":
+                    out[j] = " "
             out.append(c)
             i += 1
     return "".join(out)

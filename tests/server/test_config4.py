@@ -103,4 +103,23 @@ def test_comments_and_includes(tmp_path):
 
 def test_invalid_json_reports_the_position():
     with pytest.raises(ConfigError, match="line 2 column"):
-        parse_text('{"Dhcp4":\n {,}}')
+        parse_text('{"Dhcp4":\n {"a" 1}}')
+
+
+def test_trailing_commas_are_accepted_as_kea_does():
+    doc = parse_text('{"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.0/24",},], "a": "x,}",}}')
+    assert doc["Dhcp4"]["a"] == "x,}"
+
+
+def test_debian_default_kea_config_is_refused_only_for_what_is_not_implemented():
+    import os
+
+    if not os.path.exists("/etc/kea/kea-dhcp4.conf"):
+        pytest.skip("Kea's sample configuration is not installed")
+    with pytest.raises(ConfigError, match="not supported yet: client-classes"):
+        parse_dhcp4(load_file("/etc/kea/kea-dhcp4.conf"))
+
+
+def test_a_lone_comma_is_still_invalid():
+    with pytest.raises(ConfigError, match="invalid JSON"):
+        parse_text('{"Dhcp4": {,}}')
