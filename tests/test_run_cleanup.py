@@ -21,8 +21,7 @@ def test_ctrl_c_cleans_up_namespaces_and_processes(tmp_path):
     try:
         # Wait until a server runs in the lab, then interrupt the whole run as a terminal would.
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(
-                "kea" in _comm(pid) for pid in netns.namespace_pids(lab.sut.netns)):
+        while time.monotonic() < deadline and not netns.namespace_pids(lab.sut.netns):
             time.sleep(0.05)
         assert netns.namespace_pids(lab.sut.netns), "no server started in the lab"
         os.killpg(proc.pid, signal.SIGINT)
@@ -36,10 +35,3 @@ def test_ctrl_c_cleans_up_namespaces_and_processes(tmp_path):
     assert "cleaning up" in out or "Interrupted" in out or "KeyboardInterrupt" in out, out[-2000:]
     assert lab.tester.netns not in present and lab.sut.netns not in present
 
-
-def _comm(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/comm") as f:
-            return f.read()
-    except OSError:
-        return ""
