@@ -23,7 +23,9 @@ def test_ctrl_c_cleans_up_namespaces_and_processes(tmp_path):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not netns.namespace_pids(lab.sut.netns):
             time.sleep(0.05)
-        assert netns.namespace_pids(lab.sut.netns), "no server started in the lab"
+        if not netns.namespace_pids(lab.sut.netns):
+            proc.kill()
+            raise AssertionError("no server started in the lab; forge run said:\n" + proc.communicate()[0][-3000:])
         os.killpg(proc.pid, signal.SIGINT)
         out, _ = proc.communicate(timeout=60)
         present = netns.list_namespaces()  # before this test's own clean-up below
