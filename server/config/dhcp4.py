@@ -8,22 +8,29 @@ from __future__ import annotations
 
 import ipaddress
 
+from server.config.common import (
+    ANYWHERE,
+    check_keys,
+    control_socket,
+    expired_leases,
+    hex_bytes,
+    lease_database,
+    loggers,
+    only_defaults,
+    parse_option_data,
+    parse_option_defs,
+    typed,
+    uint32,
+)
 from server.config.errors import ConfigError, NotSupportedYet
 from server.config.model4 import (
-    ConfiguredOption,
     Dhcp4Config,
-    ExpiredLeases,
-    LeaseDatabase,
-    Logger,
-    LoggerOutput,
     Pool4,
     Reservation4,
     Subnet4,
 )
-from server.wire.optiondata import OptionDataError, encode_option_data
-from server.wire.optiondefs import OptionDef, OptionDefError, OptionDefs
+from server.wire.optiondefs import OptionDefs
 
-ANYWHERE = {"comment", "user-context"}
 # Parameters inherited global -> shared network -> subnet.
 INHERITED = {
     "valid-lifetime", "min-valid-lifetime", "max-valid-lifetime", "renew-timer", "rebind-timer",
@@ -65,41 +72,6 @@ RESERVATION_SUPPORTED = ANYWHERE | {
     "boot-file-name",
 }
 RESERVATION_KEA_ONLY = {"circuit-id", "flex-id", "duid", "client-classes"}
-OPTION_DATA_SUPPORTED = ANYWHERE | {"name", "code", "data", "space", "csv-format", "always-send"}
-OPTION_DEF_SUPPORTED = ANYWHERE | {"name", "code", "type", "record-types", "space", "array", "encapsulate"}
-
-
-def check_keys(obj, path: str, supported: set[str], kea_only: set[str] = frozenset()) -> dict:
-    if not isinstance(obj, dict):
-        raise ConfigError(path, f"expected an object, got {type(obj).__name__}")
-    for key in obj:
-        if key in supported:
-            continue
-        if key in kea_only:
-            raise NotSupportedYet(f"{path}/{key}")
-        raise ConfigError(f"{path}/{key}", "unknown parameter")
-    return obj
-
-
-def _typed(obj: dict, key: str, path: str, kind, default=None):
-    if key not in obj:
-        return default
-    value = obj[key]
-    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        ok = True
-    if not ok:
-        names = {int: "an integer", bool: "a boolean", str: "a string", list: "a list", dict: "an object",
-                 float: "a number"}
-        raise ConfigError(f"{path}/{key}", f"expected {names[kind]}, got {value!r}")
-    return value
-
-
-def _uint32(obj, key, path, default=None):
-    value = _typed(obj, key, path, int, default)
-    if value is not None and not 0 <= value <= 0xFFFFFFFF:
-        raise ConfigError(f"{path}/{key}", f"{value} is outside 0..4294967295")
-    return value
 
 
 def _ipv4(text, path: str) -> int:
@@ -109,94 +81,9 @@ def _ipv4(text, path: str) -> int:
         raise ConfigError(path, f"{text!r} is not an IPv4 address") from None
 
 
-def _hex_bytes(text: str, path: str) -> bytes:
-    cleaned = text.strip().replace(":", "").replace("-", "").replace(" ", "")
-    cleaned = cleaned[2:] if cleaned.lower().startswith("0x") else cleaned
-    try:
-        return bytes.fromhex(cleaned)
-    except ValueError:
-        raise ConfigError(path, f"{text!r} is not a hexadecimal identifier") from None
-
-
-# -- options ---------------------------------------------------------------------
-def parse_option_defs(items, path: str, base: OptionDefs) -> OptionDefs:
-    if items is None:
-        return base
-    if not isinstance(items, list):
-        raise ConfigError(path, "expected a list")
-    defs = []
-    for i, item in enumerate(items):
-        p = f"{path}[{i}]"
-        check_keys(item, p, OPTION_DEF_SUPPORTED)
-        for key in ("name", "code", "type"):
-            if key not in item:
-                raise ConfigError(p, f"missing '{key}'")
-        code = _typed(item, "code", p, int)
-        if not 1 <= code <= 254:
-            raise ConfigError(f"{p}/code", f"{code} is not a DHCPv4 option code (1-254)")
-        record = _typed(item, "record-types", p, str, "")
-        defs.append(OptionDef(
-            name=_typed(item, "name", p, str), code=code, type=_typed(item, "type", p, str),
-            array=_typed(item, "array", p, bool, False),
-            record_types=tuple(t.strip() for t in record.split(",") if t.strip()),
-            encapsulate=_typed(item, "encapsulate", p, str, ""), space=_typed(item, "space", p, str, "dhcp4"),
-        ))
-    try:
-        return base.with_defs(defs)
-    except (OptionDefError, ValueError) as exc:
-        raise ConfigError(path, str(exc)) from None
-
-
-def parse_option_data(items, path: str, defs: OptionDefs) -> dict[int, ConfiguredOption]:
-    """Option data of one level, as wire bytes; sub-options are packed into their encapsulating option."""
-    if items is None:
-        return {}
-    if not isinstance(items, list):
-        raise ConfigError(path, "expected a list")
-    top: dict[int, ConfiguredOption] = {}
-    sub: dict[str, list[tuple[int, bytes]]] = {}
-    for i, item in enumerate(items):
-        p = f"{path}[{i}]"
-        check_keys(item, p, OPTION_DATA_SUPPORTED)
-        space = _typed(item, "space", p, str, "dhcp4")
-        name = _typed(item, "name", p, str)
-        code = _typed(item, "code", p, int)
-        if name is None and code is None:
-            raise ConfigError(p, "an option needs a 'name' or a 'code'")
-        defn = defs.by_name(space, name) if name is not None else defs.by_code(space, code)
-        if name is not None and defn is None:
-            raise ConfigError(f"{p}/name", f"no option named {name!r} in space {space!r}; define it in option-def")
-        if defn is not None and code is not None and defn.code != code:
-            raise ConfigError(f"{p}/code", f"option {name!r} has code {defn.code}, not {code}")
-        code = defn.code if defn is not None else code
-        if space == "dhcp4" and not 1 <= code <= 254:
-            raise ConfigError(f"{p}/code", f"{code} is not a DHCPv4 option code (1-254)")
-        data = _typed(item, "data", p, str, "")
-        try:
-            wire = encode_option_data(defn, data, _typed(item, "csv-format", p, bool, True), code=code)
-        except OptionDataError as exc:
-            raise ConfigError(f"{p}/data", str(exc)) from None
-        if space == "dhcp4":
-            top[code] = ConfiguredOption(code, wire, _typed(item, "always-send", p, bool, False))
-        else:
-            sub.setdefault(space, []).append((code, wire))
-    for space, entries in sub.items():
-        parent = next((o for o in top.values()
-                       if (d := defs.by_code("dhcp4", o.code)) is not None and d.encapsulate == space), None)
-        if parent is None:
-            parent_def = next((d for d in defs.space("dhcp4") if d.encapsulate == space), None)
-            if parent_def is None:
-                raise ConfigError(path, f"options in space {space!r} but no option encapsulates that space")
-            parent = ConfiguredOption(parent_def.code, b"")
-        packed = parent.data + b"".join(bytes([c, len(d)]) + d for c, d in entries)
-        top[parent.code] = ConfiguredOption(parent.code, packed, parent.always_send)
-    return top
-
-
-# -- pools, reservations, subnets -------------------------------------------------------
 def _pool(item, path: str, subnet: Subnet4, defs: OptionDefs) -> Pool4:
     check_keys(item, path, POOL_SUPPORTED, POOL_KEA_ONLY)
-    text = _typed(item, "pool", path, str)
+    text = typed(item, "pool", path, str)
     if text is None:
         raise ConfigError(path, "missing 'pool'")
     try:
@@ -220,35 +107,35 @@ def _reservation(item, path: str, subnet: Subnet4, defs: OptionDefs) -> Reservat
     check_keys(item, path, RESERVATION_SUPPORTED, RESERVATION_KEA_ONLY)
     res = Reservation4()
     if "hw-address" in item:
-        res.hw_address = _hex_bytes(_typed(item, "hw-address", path, str), f"{path}/hw-address")
+        res.hw_address = hex_bytes(typed(item, "hw-address", path, str), f"{path}/hw-address")
     if "client-id" in item:
-        res.client_id = _hex_bytes(_typed(item, "client-id", path, str), f"{path}/client-id")
+        res.client_id = hex_bytes(typed(item, "client-id", path, str), f"{path}/client-id")
     if (res.hw_address is None) == (res.client_id is None):
         raise ConfigError(path, "a reservation needs exactly one identifier: hw-address or client-id")
     if "ip-address" in item:
         res.ip_address = _ipv4(item["ip-address"], f"{path}/ip-address")
         if not subnet.contains(res.ip_address):
             raise ConfigError(f"{path}/ip-address", f"{item['ip-address']} is not in the subnet")
-    res.hostname = _typed(item, "hostname", path, str, "")
+    res.hostname = typed(item, "hostname", path, str, "")
     res.options = parse_option_data(item.get("option-data"), f"{path}/option-data", defs)
     if "next-server" in item:
         res.next_server = _ipv4(item["next-server"], f"{path}/next-server")
-    res.server_hostname = _typed(item, "server-hostname", path, str)
-    res.boot_file_name = _typed(item, "boot-file-name", path, str)
+    res.server_hostname = typed(item, "server-hostname", path, str)
+    res.boot_file_name = typed(item, "boot-file-name", path, str)
     return res
 
 
 def _apply_inherited(target: Subnet4, obj: dict, path: str) -> None:
     for key in ("valid-lifetime", "min-valid-lifetime", "max-valid-lifetime", "renew-timer", "rebind-timer"):
-        value = _uint32(obj, key, path)
+        value = uint32(obj, key, path)
         if value is not None:
             setattr(target, key.replace("-", "_"), value)
     for key in ("calculate-tee-times", "match-client-id", "authoritative"):
-        value = _typed(obj, key, path, bool)
+        value = typed(obj, key, path, bool)
         if value is not None:
             setattr(target, key.replace("-", "_"), value)
     for key in ("t1-percent", "t2-percent"):
-        value = _typed(obj, key, path, float)
+        value = typed(obj, key, path, float)
         if value is not None:
             if not 0 < value < 1:
                 raise ConfigError(f"{path}/{key}", f"{value} must be between 0 and 1")
@@ -256,21 +143,21 @@ def _apply_inherited(target: Subnet4, obj: dict, path: str) -> None:
     if "next-server" in obj:
         target.next_server = _ipv4(obj["next-server"], f"{path}/next-server")
     for key in ("server-hostname", "boot-file-name"):
-        value = _typed(obj, key, path, str)
+        value = typed(obj, key, path, str)
         if value is not None:
             setattr(target, key.replace("-", "_"), value)
 
 
 def _subnet(item, path: str, parent: Subnet4, parent_options, defs: OptionDefs, shared: str | None) -> Subnet4:
     check_keys(item, path, SUBNET_SUPPORTED, SUBNET_KEA_ONLY)
-    text = _typed(item, "subnet", path, str)
+    text = typed(item, "subnet", path, str)
     if text is None:
         raise ConfigError(path, "missing 'subnet'")
     try:
         net = ipaddress.IPv4Network(text.strip(), strict=False)
     except ValueError:
         raise ConfigError(f"{path}/subnet", f"{text!r} is not an IPv4 prefix") from None
-    subnet_id = _typed(item, "id", path, int)
+    subnet_id = typed(item, "id", path, int)
     if subnet_id is None:
         raise ConfigError(path, "missing 'id' (lessor needs explicit subnet ids, so leases keep their subnet)")
     if not 1 <= subnet_id <= 0xFFFFFFFE:
@@ -283,20 +170,20 @@ def _subnet(item, path: str, parent: Subnet4, parent_options, defs: OptionDefs, 
     explicit_valid = "valid-lifetime" in item
     _apply_inherited(s, item, path)
     if explicit_valid:
-        s.min_valid_lifetime = _uint32(item, "min-valid-lifetime", path, s.valid_lifetime)
-        s.max_valid_lifetime = _uint32(item, "max-valid-lifetime", path, s.valid_lifetime)
+        s.min_valid_lifetime = uint32(item, "min-valid-lifetime", path, s.valid_lifetime)
+        s.max_valid_lifetime = uint32(item, "max-valid-lifetime", path, s.valid_lifetime)
     if "interface" in item:
-        s.interface = _typed(item, "interface", path, str)
+        s.interface = typed(item, "interface", path, str)
     if "relay" in item:
         s.relay_addresses = _relay(item["relay"], f"{path}/relay")
     s.options = {**parent_options, **parse_option_data(item.get("option-data"), f"{path}/option-data", defs)}
-    pools = _typed(item, "pools", path, list, [])
+    pools = typed(item, "pools", path, list, [])
     s.pools = [_pool(p, f"{path}/pools[{i}]", s, defs) for i, p in enumerate(pools)]
     for i, a in enumerate(s.pools):
         for b in s.pools[i + 1:]:
             if a.start <= b.end and b.start <= a.end:
                 raise ConfigError(f"{path}/pools", "pools overlap")
-    for i, r in enumerate(_typed(item, "reservations", path, list, [])):
+    for i, r in enumerate(typed(item, "reservations", path, list, [])):
         res = _reservation(r, f"{path}/reservations[{i}]", s, defs)
         if res.hw_address is not None:
             s.by_hw[res.hw_address] = res
@@ -320,7 +207,7 @@ def _check_lifetimes(s: Subnet4, path: str) -> None:
 
 def _relay(obj, path: str) -> frozenset[int]:
     check_keys(obj, path, ANYWHERE | {"ip-addresses", "ip-address"})
-    addrs = _typed(obj, "ip-addresses", path, list, [])
+    addrs = typed(obj, "ip-addresses", path, list, [])
     if "ip-address" in obj:
         addrs = [*addrs, obj["ip-address"]]
     return frozenset(_ipv4(a, f"{path}/ip-addresses[{i}]") for i, a in enumerate(addrs))
@@ -336,88 +223,15 @@ def _interfaces(obj, path: str) -> tuple[list[tuple[str, int | None]], str]:
         if key in obj:
             raise NotSupportedYet(f"{path}/{key}")
     result = []
-    for i, text in enumerate(_typed(obj, "interfaces", path, list, [])):
+    for i, text in enumerate(typed(obj, "interfaces", path, list, [])):
         if not isinstance(text, str):
             raise ConfigError(f"{path}/interfaces[{i}]", "expected an interface name")
         name, _, addr = text.partition("/")
         result.append((name, _ipv4(addr, f"{path}/interfaces[{i}]") if addr else None))
-    socket_type = _typed(obj, "dhcp-socket-type", path, str, "raw")
+    socket_type = typed(obj, "dhcp-socket-type", path, str, "raw")
     if socket_type not in ("raw", "udp"):
         raise ConfigError(f"{path}/dhcp-socket-type", f"{socket_type!r} is neither 'raw' nor 'udp'")
     return result, socket_type
-
-
-def _lease_database(obj, path: str) -> LeaseDatabase:
-    check_keys(obj, path, ANYWHERE | {"type", "persist", "name", "lfc-interval", "max-row-errors"},
-               {"host", "port", "user", "password", "reconnect-wait-time", "max-reconnect-tries", "on-fail",
-                "connect-timeout", "readonly", "trust-anchor", "cert-file", "key-file", "cipher-list"})
-    kind = _typed(obj, "type", path, str, "memfile")
-    if kind in ("mysql", "postgresql"):
-        raise NotSupportedYet(f"{path}/type={kind}")
-    if kind != "memfile":
-        raise ConfigError(f"{path}/type", f"unknown lease database type {kind!r}")
-    return LeaseDatabase(type=kind, persist=_typed(obj, "persist", path, bool, True),
-                         name=_typed(obj, "name", path, str),
-                         lfc_interval=_uint32(obj, "lfc-interval", path, 3600),
-                         max_row_errors=_uint32(obj, "max-row-errors", path, 0))
-
-
-def _expired(obj, path: str) -> ExpiredLeases:
-    keys = ("reclaim-timer-wait-time", "flush-reclaimed-timer-wait-time", "hold-reclaimed-time",
-            "max-reclaim-leases", "max-reclaim-time", "unwarned-reclaim-cycles")
-    check_keys(obj, path, ANYWHERE | set(keys))
-    defaults = ExpiredLeases()
-    return ExpiredLeases(**{k.replace("-", "_"): _uint32(obj, k, path, getattr(defaults, k.replace("-", "_")))
-                            for k in keys})
-
-
-def _loggers(items, path: str) -> list[Logger]:
-    loggers = []
-    for i, item in enumerate(items or []):
-        p = f"{path}[{i}]"
-        check_keys(item, p, ANYWHERE | {"name", "output_options", "output-options", "severity", "debuglevel"})
-        severity = _typed(item, "severity", p, str, "INFO").upper()
-        if severity not in ("FATAL", "ERROR", "WARN", "INFO", "DEBUG", "NONE"):
-            raise ConfigError(f"{p}/severity", f"unknown severity {severity!r}")
-        outputs = []
-        opts_key = "output_options" if "output_options" in item else "output-options"
-        for j, o in enumerate(_typed(item, opts_key, p, list, [])):
-            q = f"{p}/{opts_key}[{j}]"
-            check_keys(o, q, ANYWHERE | {"output", "flush", "maxsize", "maxver", "pattern"})
-            outputs.append(LoggerOutput(output=_typed(o, "output", q, str, "stdout"),
-                                        flush=_typed(o, "flush", q, bool, True),
-                                        maxsize=_uint32(o, "maxsize", q, 10240000),
-                                        maxver=_uint32(o, "maxver", q, 1)))
-        loggers.append(Logger(name=_typed(item, "name", p, str, "kea-dhcp4"), severity=severity,
-                              debuglevel=_uint32(item, "debuglevel", p, 0), outputs=tuple(outputs)))
-    return loggers
-
-
-def _control_socket(obj, path: str) -> str | None:
-    check_keys(obj, path, ANYWHERE | {"socket-type", "socket-name"})
-    if _typed(obj, "socket-type", path, str, "unix") != "unix":
-        raise ConfigError(f"{path}/socket-type", "only 'unix' control sockets exist")
-    name = _typed(obj, "socket-name", path, str)
-    if not name:
-        raise ConfigError(path, "missing 'socket-name'")
-    return name
-
-
-def _only_defaults(obj, path: str, allowed: dict) -> None:
-    """Sections lessor accepts only with their defaults (the feature itself is not supported yet)."""
-    if not isinstance(obj, (dict, list)):
-        raise ConfigError(path, "expected an object")
-    if isinstance(obj, list):
-        if obj:
-            raise NotSupportedYet(path)
-        return
-    for key, value in obj.items():
-        if key in ANYWHERE:
-            continue
-        if key not in allowed:
-            raise ConfigError(f"{path}/{key}", "unknown parameter")
-        if value != allowed[key]:
-            raise NotSupportedYet(f"{path}/{key}")
 
 
 def parse_dhcp4(doc: dict) -> Dhcp4Config:
@@ -430,42 +244,42 @@ def parse_dhcp4(doc: dict) -> Dhcp4Config:
     path = "/Dhcp4"
     g = check_keys(doc["Dhcp4"], path, GLOBAL_SUPPORTED, GLOBAL_KEA_ONLY)
     if "multi-threading" in g:
-        _only_defaults(g["multi-threading"], f"{path}/multi-threading",
+        only_defaults(g["multi-threading"], f"{path}/multi-threading",
                        {"enable-multi-threading": False, "thread-pool-size": 0, "packet-queue-size": 64})
     if "hooks-libraries" in g:
-        _only_defaults(g["hooks-libraries"], f"{path}/hooks-libraries", {})
+        only_defaults(g["hooks-libraries"], f"{path}/hooks-libraries", {})
     if "dhcp-ddns" in g:
-        _only_defaults(g["dhcp-ddns"], f"{path}/dhcp-ddns", {"enable-updates": False})
+        only_defaults(g["dhcp-ddns"], f"{path}/dhcp-ddns", {"enable-updates": False})
     if "sanity-checks" in g:
-        _only_defaults(g["sanity-checks"], f"{path}/sanity-checks", {"lease-checks": "warn"})
+        only_defaults(g["sanity-checks"], f"{path}/sanity-checks", {"lease-checks": "warn"})
     interfaces, socket_type = _interfaces(g.get("interfaces-config", {}), f"{path}/interfaces-config")
     cfg = Dhcp4Config(interfaces=interfaces, socket_type=socket_type, source=doc["Dhcp4"])
     if "lease-database" in g:
-        cfg.lease_database = _lease_database(g["lease-database"], f"{path}/lease-database")
-    cfg.echo_client_id = _typed(g, "echo-client-id", path, bool, True)
-    cfg.decline_probation_period = _uint32(g, "decline-probation-period", path, 86400)
+        cfg.lease_database = lease_database(g["lease-database"], f"{path}/lease-database")
+    cfg.echo_client_id = typed(g, "echo-client-id", path, bool, True)
+    cfg.decline_probation_period = uint32(g, "decline-probation-period", path, 86400)
     if "expired-leases-processing" in g:
-        cfg.expired = _expired(g["expired-leases-processing"], f"{path}/expired-leases-processing")
-    cfg.loggers = _loggers(_typed(g, "loggers", path, list, []), f"{path}/loggers")
+        cfg.expired = expired_leases(g["expired-leases-processing"], f"{path}/expired-leases-processing")
+    cfg.loggers = loggers(typed(g, "loggers", path, list, []), f"{path}/loggers")
     if "control-socket" in g:
-        cfg.control_socket = _control_socket(g["control-socket"], f"{path}/control-socket")
+        cfg.control_socket = control_socket(g["control-socket"], f"{path}/control-socket")
 
     defs = parse_option_defs(g.get("option-def"), f"{path}/option-def", OptionDefs.standard_v4())
     global_options = parse_option_data(g.get("option-data"), f"{path}/option-data", defs)
     base = Subnet4(id=0, network=0, prefixlen=0)
     _apply_inherited(base, g, path)
     if "valid-lifetime" in g:
-        base.min_valid_lifetime = _uint32(g, "min-valid-lifetime", path, base.valid_lifetime)
-        base.max_valid_lifetime = _uint32(g, "max-valid-lifetime", path, base.valid_lifetime)
+        base.min_valid_lifetime = uint32(g, "min-valid-lifetime", path, base.valid_lifetime)
+        base.max_valid_lifetime = uint32(g, "max-valid-lifetime", path, base.valid_lifetime)
 
     subnets: list[Subnet4] = []
-    for i, item in enumerate(_typed(g, "subnet4", path, list, [])):
+    for i, item in enumerate(typed(g, "subnet4", path, list, [])):
         subnets.append(_subnet(item, f"{path}/subnet4[{i}]", base, global_options, defs, None))
     names = set()
-    for i, sn in enumerate(_typed(g, "shared-networks", path, list, [])):
+    for i, sn in enumerate(typed(g, "shared-networks", path, list, [])):
         p = f"{path}/shared-networks[{i}]"
         check_keys(sn, p, SHARED_SUPPORTED, SHARED_KEA_ONLY)
-        name = _typed(sn, "name", p, str)
+        name = typed(sn, "name", p, str)
         if not name:
             raise ConfigError(p, "a shared network needs a 'name'")
         if name in names:
@@ -476,11 +290,11 @@ def parse_dhcp4(doc: dict) -> Dhcp4Config:
             setattr(parent, attr, getattr(base, attr))
         _apply_inherited(parent, sn, p)
         if "interface" in sn:
-            parent.interface = _typed(sn, "interface", p, str)
+            parent.interface = typed(sn, "interface", p, str)
         if "relay" in sn:
             parent.relay_addresses = _relay(sn["relay"], f"{p}/relay")
         options = {**global_options, **parse_option_data(sn.get("option-data"), f"{p}/option-data", defs)}
-        for j, item in enumerate(_typed(sn, "subnet4", p, list, [])):
+        for j, item in enumerate(typed(sn, "subnet4", p, list, [])):
             subnets.append(_subnet(item, f"{p}/subnet4[{j}]", parent, options, defs, name))
     seen: dict[int, str] = {}
     for s in subnets:
