@@ -1,4 +1,4 @@
-"""The DHCPv4 service: sockets, the receive loop, timers, signals, reloads and the control channel."""
+"""The DHCPv4 service: its sockets, the receive path, lease reclamation and statistics."""
 
 from __future__ import annotations
 
@@ -6,122 +6,50 @@ import dataclasses
 import errno
 import logging
 import os
-import selectors
-import signal
 import socket
 import time
 
-from server import __version__
-from server import log as logsetup
-from server.config import ConfigError
 from server.config.dhcp4 import parse_dhcp4
 from server.config.loader import load_file
 from server.config.model4 import Dhcp4Config
-from server.control import ERROR, SUCCESS, UNSUPPORTED, ControlChannel, answer
 from server.dhcp4.engine import Engine, Query, Reply, ip
 from server.dhcp4.sockets import IP_PKTINFO, Interface4, ipv4_udp_frame, open_interface
 from server.leases.memfile4 import Memfile4
-from server.stats import Stats
+from server.service import BATCH, BaseService
 from server.wire.packet4 import ParseError, decode4, encode4
 
 log = logging.getLogger("lessor.dhcp4")
 DEFAULT_LEASE_FILE = "/var/lib/kea/kea-leases4.csv"
-BATCH = 64
 
 
 def load_config(path: str) -> Dhcp4Config:
     return parse_dhcp4(load_file(path))
 
 
-class Dhcp4Service:
+class Dhcp4Service(BaseService):
+    family = 4
+
     def __init__(self, config_path: str, port: int = 67, client_port: int = 68, debug: bool = False):
-        self.config_path = config_path
-        self.port = port
-        self.client_port = client_port
-        self.debug = debug
-        self.stats = Stats()
-        self.cfg: Dhcp4Config | None = None
-        self.leases: Memfile4 | None = None
-        self.engine: Engine | None = None
-        self.interfaces: dict[int, Interface4] = {}  # udp fileno -> interface
-        self.control: ControlChannel | None = None
-        self.selector = selectors.DefaultSelector()
-        self.running = False
-        self._reload_requested = False
-        self._wake_r, self._wake_w = os.pipe()
+        super().__init__(config_path, port, client_port, debug)
         self._ident = 0
-        self._next_reclaim = 0.0
-        self._next_flush = 0.0
 
-    # -- start-up and configuration ------------------------------------------------
-    def start(self) -> None:
-        cfg = load_config(self.config_path)
-        logsetup.configure(cfg.loggers, self.debug)
-        log.info("DHCP4_STARTING lessor %s (DHCPv4) starting with %s", __version__, self.config_path)
-        self._apply(cfg, first=True)
-        os.set_blocking(self._wake_r, False)
-        os.set_blocking(self._wake_w, False)
-        self.selector.register(self._wake_r, selectors.EVENT_READ, ("wake", None))
-        signal.set_wakeup_fd(self._wake_w)
-        signal.signal(signal.SIGHUP, lambda *_: self._request_reload())
-        signal.signal(signal.SIGTERM, lambda *_: self.stop())
-        signal.signal(signal.SIGINT, lambda *_: self.stop())
-        self.running = True
-        log.info("DHCP4_STARTED lessor DHCPv4 server %s serving %d subnet(s) on %s", __version__,
-                 len(cfg.subnets), ", ".join(i.name for i in self.interfaces.values()) or "no interface")
+    def load_config(self, path: str) -> Dhcp4Config:
+        return load_config(path)
 
-    def _open_leases(self, cfg: Dhcp4Config) -> Memfile4:
+    def parse_document(self, doc: dict):
+        return parse_dhcp4(doc)
+
+    def open_leases(self, cfg: Dhcp4Config) -> Memfile4:
         db = cfg.lease_database
         path = db.name or DEFAULT_LEASE_FILE if db.persist else None
         store = Memfile4(path, persist=db.persist, lfc_interval=db.lfc_interval, max_row_errors=db.max_row_errors)
         store.open()
         return store
 
-    def _apply(self, cfg: Dhcp4Config, first: bool = False) -> None:
-        """Make cfg the running configuration. Raises (leaving the old one in place) on failure."""
-        old_db = self.cfg.lease_database if self.cfg else None
-        leases = self.leases
-        new_leases = None
-        if leases is None or cfg.lease_database != old_db:
-            new_leases = self._open_leases(cfg)
-        try:
-            interfaces = self._open_interfaces(cfg)
-        except OSError:
-            if new_leases is not None:
-                new_leases.close()
-            raise
-        control = None
-        if cfg.control_socket and (self.control is None or self.control.path != cfg.control_socket):
-            control = ControlChannel(cfg.control_socket, self._commands())
-        # Commit: nothing below can fail.
-        if new_leases is not None:
-            if leases is not None:
-                leases.close()
-            self.leases = new_leases
-        for iface in self.interfaces.values():
-            self.selector.unregister(iface.udp)
-            iface.close()
-        self.interfaces = {i.udp.fileno(): i for i in interfaces}
-        for iface in interfaces:
-            self.selector.register(iface.udp, selectors.EVENT_READ, ("dhcp", iface))
-        if control is not None:
-            if self.control is not None:
-                self.selector.unregister(self.control.sock)
-                self.control.close()
-            self.control = control
-            self.selector.register(control.sock, selectors.EVENT_READ, ("ctrl", None))
-        elif not cfg.control_socket and self.control is not None:
-            self.selector.unregister(self.control.sock)
-            self.control.close()
-            self.control = None
-        self.cfg = cfg
-        addrs = {i.name: i.addresses for i in interfaces}
-        self.engine = Engine(cfg, self.leases, self.stats, addrs)
-        self._refresh_subnet_stats()
-        self._next_reclaim = time.monotonic() + cfg.expired.reclaim_timer_wait_time
-        self._next_flush = time.monotonic() + cfg.expired.flush_reclaimed_timer_wait_time
+    def make_engine(self, cfg: Dhcp4Config, interfaces: list[Interface4]) -> Engine:
+        return Engine(cfg, self.leases, self.stats, {i.name: i.addresses for i in interfaces})
 
-    def _open_interfaces(self, cfg: Dhcp4Config) -> list[Interface4]:
+    def open_interfaces(self, cfg: Dhcp4Config) -> list[Interface4]:
         wanted = list(cfg.interfaces)
         if any(name == "*" for name, _ in wanted):
             wanted = [(n, None) for n in sorted(os.listdir("/sys/class/net")) if n != "lo"]
@@ -135,7 +63,7 @@ class Dhcp4Service:
             raise
         return opened
 
-    def _refresh_subnet_stats(self) -> None:
+    def refresh_subnet_stats(self) -> None:
         now = int(time.time())
         counts: dict[int, int] = {}
         for lease in self.leases.all():
@@ -145,64 +73,7 @@ class Dhcp4Service:
             self.stats.set(f"subnet[{s.id}].total-addresses", s.total_addresses)
             self.stats.set(f"subnet[{s.id}].assigned-addresses", counts.get(s.id, 0))
 
-    def _request_reload(self) -> None:
-        self._reload_requested = True
-
-    def reload(self) -> tuple[bool, str]:
-        try:
-            cfg = load_config(self.config_path)
-            self._apply(cfg)
-        except (ConfigError, OSError, ValueError) as exc:
-            log.error("DHCP4_CONFIG_LOAD_FAIL the new configuration was rejected, the running one stays: %s", exc)
-            return False, str(exc)
-        logsetup.configure(cfg.loggers, self.debug)
-        log.info("DHCP4_CONFIG_COMPLETE configuration reloaded from %s: %d subnet(s)", self.config_path,
-                 len(cfg.subnets))
-        return True, "Configuration successful."
-
-    # -- the loop -----------------------------------------------------------------
-    def stop(self) -> None:
-        self.running = False
-
-    def run(self) -> None:
-        while self.running:
-            timeout = max(0.0, min(self._next_reclaim, self._next_flush) - time.monotonic())
-            for key, _ in self.selector.select(min(timeout, 1.0)):
-                kind, iface = key.data
-                if kind == "dhcp":
-                    self._receive(iface)
-                elif kind == "ctrl":
-                    conn = self.control.accept() if self.control else None
-                    if conn is not None:
-                        self.selector.register(conn, selectors.EVENT_READ, ("conn", conn))
-                elif kind == "conn":
-                    conn = iface
-                    fileno = conn.fileno()
-                    if self.control is None or fileno not in self.control.pending:
-                        self.selector.unregister(conn)
-                        conn.close()
-                    else:
-                        self.selector.unregister(conn)
-                        if not self.control.service(conn):
-                            self.selector.register(conn, selectors.EVENT_READ, ("conn", conn))
-                elif kind == "wake":
-                    try:
-                        os.read(self._wake_r, 512)
-                    except BlockingIOError:
-                        pass
-            if self._reload_requested:
-                self._reload_requested = False
-                self.reload()
-            now = time.monotonic()
-            if now >= self._next_reclaim:
-                self.reclaim()
-                self._next_reclaim = now + max(1, self.cfg.expired.reclaim_timer_wait_time)
-            if now >= self._next_flush:
-                self.flush_reclaimed()
-                self._next_flush = now + max(1, self.cfg.expired.flush_reclaimed_timer_wait_time)
-        self.shutdown()
-
-    def _receive(self, iface: Interface4) -> None:
+    def receive(self, iface: Interface4) -> None:
         for _ in range(BATCH):
             try:
                 data, ancdata, _flags, src = iface.udp.recvmsg(4096, 64)
@@ -286,74 +157,3 @@ class Dhcp4Service:
         if count:
             log.debug("ALLOC_ENGINE_V4_LEASES_RECLAMATION_COMPLETE reclaimed %d lease(s)", count)
         return count
-
-    def flush_reclaimed(self) -> None:
-        hold = self.cfg.expired.hold_reclaimed_time
-        now = int(time.time())
-        for lease in [x for x in self.leases.all() if x.state == 2 and x.expire + hold <= now]:
-            self.leases.delete(lease)
-
-    def shutdown(self) -> None:
-        log.info("DHCP4_SHUTDOWN lessor DHCPv4 server shutting down")
-        for iface in self.interfaces.values():
-            iface.close()
-        self.interfaces = {}
-        if self.control is not None:
-            self.control.close()
-            self.control = None
-        if self.leases is not None:
-            self.leases.close()
-            self.leases = None
-        signal.set_wakeup_fd(-1)
-
-    # -- control commands ---------------------------------------------------------
-    def _commands(self) -> dict:
-        def config_get(_args):
-            return answer(SUCCESS, "", {"Dhcp4": self.cfg.source})
-
-        def config_reload(_args):
-            ok, text = self.reload()
-            return answer(SUCCESS if ok else ERROR, text)
-
-        def config_test(args):
-            try:
-                parse_dhcp4(args)
-            except (ConfigError, ValueError) as exc:
-                return answer(ERROR, str(exc))
-            return answer(SUCCESS, "Configuration seems sane.")
-
-        def statistic_get(args):
-            name = args.get("name")
-            if not isinstance(name, str):
-                return answer(ERROR, "'name' parameter missing")
-            return answer(SUCCESS, "", self.stats.as_kea(name))
-
-        def leases_reclaim(args):
-            if not isinstance(args.get("remove"), bool):
-                return answer(ERROR, "'remove' parameter not specified")
-            count = self.reclaim(remove=args["remove"])
-            return answer(SUCCESS, f"Reclamation of expired leases is complete ({count}).")
-
-        def shutdown(_args):
-            self.stop()
-            return answer(SUCCESS, "Shutting down.")
-
-        commands = {
-            "build-report": lambda a: answer(SUCCESS, f"lessor {__version__}"),
-            "config-get": config_get,
-            "config-reload": config_reload,
-            "config-test": config_test,
-            "leases-reclaim": leases_reclaim,
-            "shutdown": shutdown,
-            "statistic-get": statistic_get,
-            "statistic-get-all": lambda a: answer(SUCCESS, "", self.stats.as_kea()),
-            "statistic-reset-all": lambda a: (self.stats.reset_all(), answer(SUCCESS, "All statistics reset."))[1],
-            "status-get": lambda a: answer(SUCCESS, "", {"pid": os.getpid(), "uptime": 0,
-                                                         "multi-threading-enabled": False}),
-            "version-get": lambda a: answer(SUCCESS, __version__, {"extended": f"lessor {__version__}"}),
-        }
-        commands["list-commands"] = lambda a: answer(SUCCESS, "", sorted(commands))
-        return commands
-
-
-__all__ = ["UNSUPPORTED", "Dhcp4Service", "load_config"]
