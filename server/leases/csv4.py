@@ -7,11 +7,20 @@ hostname and user_context escaped (',' as "&#x2c" and '&' as "&#x26", as Kea's C
 
 from __future__ import annotations
 
-import json
-import math
-import re
 import socket
 
+from server.leases.csvtext import (  # noqa: F401 - re-exported: csv4 is where v4 callers find them
+    UINT32_MAX,
+    UINT64_MAX,
+    RowError,
+    escape,
+    kea_json,
+    parse_context,
+    parse_flag,
+    parse_hex_id,
+    parse_uint,
+    unescape,
+)
 from server.leases.lease4 import STATE_DECLINED, Lease4
 
 COLUMNS = ("address", "hwaddr", "client_id", "valid_lifetime", "expire", "subnet_id", "fqdn_fwd", "fqdn_rev",
@@ -22,118 +31,10 @@ MIN_COLUMNS = 9  # the oldest schema Kea reads (1.0) ends with hostname
 MAX_HWADDR_LEN = 20
 MIN_CLIENT_ID_LEN = 2
 MAX_CLIENT_ID_LEN = 128  # ClientId::MAX_CLIENT_ID_LEN in Kea 2.2
-UINT32_MAX = 0xFFFFFFFF
-UINT64_MAX = 0xFFFFFFFFFFFFFFFF
-
-_HEX_PART = re.compile(r"[0-9a-fA-F]{1,2}\Z")
-_DECIMAL = re.compile(r"\d+\Z", re.ASCII)
 
 
-class RowError(ValueError):
-    """A lease file row that cannot be read; the message names the bad field."""
-
-
-# -- text helpers ------------------------------------------------------------------------------------------------
 def address_text(address: int) -> str:
     return f"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}"
-
-
-def escape(text: str) -> str:
-    """Kea's CSVRow::escapeCharacters(text, ","): the separator and the escape tag's '&' become &#xHH."""
-    if "," not in text and "&" not in text:
-        return text
-    return text.replace("&", "&#x26").replace(",", "&#x2c")
-
-
-def unescape(text: str) -> str:
-    """Kea's CSVRow::unescapeCharacters: every "&#x" followed by two hex digits becomes that byte."""
-    if "&#x" not in text:
-        return text
-    raw = text.encode("utf-8", "surrogateescape")
-    raw = re.sub(rb"&#x([0-9a-fA-F]{2})", lambda m: bytes((int(m.group(1), 16),)), raw)
-    return raw.decode("utf-8", "surrogateescape")
-
-
-def kea_json(value) -> str:
-    """JSON text as Kea's Element::str() writes it, so that a user context we write matches Kea's row.
-
-    Maps: "{ "k": v, ... }" with keys sorted (and not escaped); lists: "[ a, b ]"; empty ones "{  }" and "[  ]";
-    doubles as C++ streams print them (%g) plus ".0" when that has no dot; in strings every byte outside
-    0x20..0x7e is written \\u00XX.
-    """
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f'"{k}": {kea_json(value[k])}' for k in sorted(value)) + " }"
-    if isinstance(value, list | tuple):
-        return "[ " + ", ".join(kea_json(v) for v in value) + " ]"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            raise ValueError(f"{value!r} cannot be written as JSON")
-        text = format(value, "g")
-        return text if "." in text else text + ".0"
-    if isinstance(value, str):
-        return '"' + "".join(_json_char(b) for b in value.encode("utf-8", "surrogateescape")) + '"'
-    raise TypeError(f"cannot write a {type(value).__name__} as JSON")
-
-
-_JSON_ESCAPES = {0x22: '\\"', 0x5C: "\\\\", 0x08: "\\b", 0x0C: "\\f", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
-
-
-def _json_char(b: int) -> str:
-    special = _JSON_ESCAPES.get(b)
-    if special is not None:
-        return special
-    if b < 0x20 or b >= 0x7F:
-        return f"\\u{b:04x}"
-    return chr(b)
-
-
-def parse_hex_id(text: str, what: str, plain: bool = False) -> bytes:
-    """An identifier as Kea reads it: colon-separated hex with 1 or 2 digits a byte (or, with plain=True as for
-    client ids, also unseparated hex)."""
-    n = len(text)
-    if n % 3 == 2 and text[2::3] == ":" * (n // 3):
-        try:
-            return bytes.fromhex(text.replace(":", ""))
-        except ValueError:
-            pass
-    elif plain and ":" not in text and n % 2 == 0:
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            pass
-    out = bytearray()
-    for part in text.split(":"):
-        if not _HEX_PART.match(part):
-            raise RowError(f"{what} {text!r} is not colon-separated hex")
-        out.append(int(part, 16))
-    return bytes(out)
-
-
-def _uint(text: str, what: str, maximum: int) -> int:
-    """An unsigned integer as boost::lexical_cast reads it: "-N" is accepted and wraps (Kea reads -1 as max)."""
-    digits = text[1:] if text[:1] in "-+" and len(text) > 1 else text
-    if not _DECIMAL.match(digits):
-        raise RowError(f"{what} {text!r} is not an unsigned integer")
-    value = int(digits)
-    if value > maximum:
-        raise RowError(f"{what} {text} is out of range (max {maximum})")
-    return (-value) & maximum if text[0] == "-" else value
-
-
-def _flag(text: str, what: str) -> bool:
-    if text == "1":
-        return True
-    if text == "0":
-        return False
-    raise RowError(f"{what} {text!r} is not 0 or 1")
 
 
 # -- rows --------------------------------------------------------------------------------------------------------
@@ -181,23 +82,15 @@ def parse_row(line: str, ncolumns: int = len(COLUMNS)) -> Lease4:
         client_id = parse_hex_id(fields[2], "client_id", plain=True)
         if not MIN_CLIENT_ID_LEN <= len(client_id) <= MAX_CLIENT_ID_LEN:
             raise RowError(f"client_id {fields[2]!r} is not {MIN_CLIENT_ID_LEN} to {MAX_CLIENT_ID_LEN} bytes long")
-    valid = _uint(fields[3], "valid_lifetime", UINT32_MAX)
-    expire = _uint(fields[4], "expire", UINT64_MAX)
-    subnet_id = _uint(fields[5], "subnet_id", UINT32_MAX)
-    fqdn_fwd = _flag(fields[6], "fqdn_fwd")
-    fqdn_rev = _flag(fields[7], "fqdn_rev")
+    valid = parse_uint(fields[3], "valid_lifetime", UINT32_MAX)
+    expire = parse_uint(fields[4], "expire", UINT64_MAX)
+    subnet_id = parse_uint(fields[5], "subnet_id", UINT32_MAX)
+    fqdn_fwd = parse_flag(fields[6], "fqdn_fwd")
+    fqdn_rev = parse_flag(fields[7], "fqdn_rev")
     hostname = unescape(fields[8])
-    state = _uint(fields[9], "state", UINT32_MAX) if n > 9 else 0
+    state = parse_uint(fields[9], "state", UINT32_MAX) if n > 9 else 0
     if not hwaddr and state != STATE_DECLINED:
         raise RowError("hwaddr is empty and the lease is not declined")
-    context = ""
-    if n > 10 and fields[10]:
-        context = unescape(fields[10])
-        try:
-            parsed = json.loads(context)
-        except ValueError as exc:
-            raise RowError(f"user_context {context!r} is not JSON: {exc}") from None
-        if not isinstance(parsed, dict):
-            raise RowError(f"user_context {context!r} is not a JSON map")
+    context = parse_context(fields[10]) if n > 10 else ""
     return Lease4(address, hwaddr, client_id, valid, expire - valid, subnet_id, fqdn_fwd, fqdn_rev, hostname, state,
                   context)
