@@ -22,7 +22,8 @@ class LessorAdapter(KeaAdapter):
     name = "lessor"
     file_prefix = "lessor"
     capabilities = frozenset({
-        "v4", "relay", "echo-client-id", "match-client-id", "reservations", "authoritative", "decline", "inform",
+        "v4", "v6", "relay", "relay-v6-nested", "pd", "rapid-commit", "echo-client-id", "match-client-id",
+        "reservations", "authoritative", "decline", "inform", "confirm",
     })
 
     def command_line(self, check: bool) -> list[str]:

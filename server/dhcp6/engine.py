@@ -306,8 +306,8 @@ class Engine6:
         """18.3.3: Success when every address is on the client's link, NotOnLink otherwise; no reply when
         there is no address to check or the link is unknown."""
         addresses = []
-        for data in opts.get(IA_NA, ()) + opts.get(IA_TA, ()):
-            sub = p6.decode_ia(data)[3] if len(data) >= 12 else []
+        subs = [p6.decode_ia(d)[3] for d in opts.get(IA_NA, [])] + [p6.decode_ia_ta(d)[1] for d in opts.get(IA_TA, [])]
+        for sub in subs:
             addresses += [int.from_bytes(p6.decode_iaaddr(d)[0], "big") for c, d in sub if c == IAADDR]
         if not addresses:
             return self._drop(q, "a Confirm with no addresses")

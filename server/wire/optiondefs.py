@@ -252,6 +252,13 @@ class OptionDefs:
         """The standard DHCPv4 definitions: dhcp4 space plus the agent and vendor-encapsulated sub-spaces."""
         return cls(d for defs in STANDARD_V4_SPACES.values() for d in defs)
 
+    @classmethod
+    def standard_v6(cls) -> OptionDefs:
+        """The standard DHCPv6 definitions (space dhcp6)."""
+        from server.wire.optiondefs6 import STANDARD_V6_DEFS
+
+        return cls(STANDARD_V6_DEFS)
+
     def with_defs(self, defs: Iterable[OptionDef]) -> OptionDefs:
         """A new registry with ``defs`` added. Raises OptionDefError on an invalid definition or a clash."""
         by_name = dict(self._by_name)
