@@ -3,6 +3,8 @@ values, option definitions and option data, and the sections both families have.
 
 from __future__ import annotations
 
+import ipaddress
+
 from server.config.errors import ConfigError, NotSupportedYet
 from server.config.model import ConfiguredOption, ExpiredLeases, LeaseDatabase, Logger, LoggerOutput
 from server.wire.optiondata import OptionDataError, encode_option_data
@@ -213,3 +215,27 @@ def only_defaults(obj, path: str, allowed: dict) -> None:
             raise ConfigError(f"{path}/{key}", "unknown parameter")
         if value != allowed[key]:
             raise NotSupportedYet(f"{path}/{key}")
+
+
+def pool_bounds(item: dict, path: str, subnet, version: int) -> tuple[int, int]:
+    """First and last address of a pool written as "first - last" or "prefix/len", inside its subnet."""
+    text = typed(item, "pool", path, str)
+    if text is None:
+        raise ConfigError(path, "missing 'pool'")
+    address = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
+    network = ipaddress.IPv4Network if version == 4 else ipaddress.IPv6Network
+    try:
+        if "/" in text:
+            net = network(text.strip(), strict=False)
+            start, end = int(net.network_address), int(net.broadcast_address)
+        else:
+            first, _, last = text.partition("-")
+            start, end = int(address(first.strip())), int(address(last.strip()))
+    except ValueError:
+        raise ConfigError(f"{path}/pool", f"{text!r} is not 'first - last' or 'prefix/len'") from None
+    if start > end:
+        raise ConfigError(f"{path}/pool", f"{text!r}: the first address is after the last")
+    if not (subnet.contains(start) and subnet.contains(end)):
+        raise ConfigError(f"{path}/pool", f"pool {text} is not inside subnet {address(subnet.network)}/"
+                                          f"{subnet.prefixlen}")
+    return start, end

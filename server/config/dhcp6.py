@@ -15,6 +15,7 @@ from server.config.common import (
     only_defaults,
     parse_option_data,
     parse_option_defs,
+    pool_bounds,
     typed,
     uint32,
 )
@@ -119,23 +120,7 @@ def _relay(obj, path: str) -> frozenset[int]:
 
 def _pool(item, path: str, subnet: Subnet6, defs: OptionDefs) -> Pool6:
     check_keys(item, path, POOL_SUPPORTED, POOL_KEA_ONLY)
-    text = typed(item, "pool", path, str)
-    if text is None:
-        raise ConfigError(path, "missing 'pool'")
-    try:
-        if "/" in text:
-            net = ipaddress.IPv6Network(text.strip(), strict=False)
-            start, end = int(net.network_address), int(net.broadcast_address)
-        else:
-            first, _, last = text.partition("-")
-            start, end = int(ipaddress.IPv6Address(first.strip())), int(ipaddress.IPv6Address(last.strip()))
-    except ValueError:
-        raise ConfigError(f"{path}/pool", f"{text!r} is not 'first - last' or 'prefix/len'") from None
-    if start > end:
-        raise ConfigError(f"{path}/pool", f"{text!r}: the first address is after the last")
-    if not (subnet.contains(start) and subnet.contains(end)):
-        raise ConfigError(f"{path}/pool", f"pool {text} is not inside subnet "
-                                          f"{ipaddress.IPv6Address(subnet.network)}/{subnet.prefixlen}")
+    start, end = pool_bounds(item, path, subnet, 6)
     return Pool6(start, end, parse_option_data(item.get("option-data"), f"{path}/option-data", defs, 6))
 
 
