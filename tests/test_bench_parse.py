@@ -1,4 +1,4 @@
-"""The benchmark's perfdhcp report parser (bench/perfdhcp.py), on a captured perfdhcp 2.2 report."""
+"""The benchmark's perfdhcp report parser (bench/perfdhcp.py), on captured perfdhcp 2.2 reports (-4 and -6)."""
 
 from __future__ import annotations
 
@@ -75,3 +75,56 @@ def test_not_a_report():
         parse_report("Error running perfdhcp: failed to bind socket\n")
     # Nothing sent counts as everything dropped, never as a clean step.
     assert parse_report("Rate: 0 4-way exchanges/second, expected rate: 100\n").max_drops_ratio == 100.0
+
+
+# `perfdhcp -6 -l vbench-tester -r 10000 -R 200000 -p 3` against kea-dhcp6 2.2 (exit status 3).
+SAMPLE_V6 = """\
+Running: perfdhcp -6 -l vbench-tester -r 10000 -R 200000 -p 3
+Scenario: basic.
+Multi-thread mode enabled.
+***Rate statistics***
+Rate: 9994.99 4-way exchanges/second, expected rate: 10000
+
+***Malformed Packets***
+Malformed packets: 0
+***Statistics for: SOLICIT-ADVERTISE***
+sent packets: 29998
+received packets: 29998
+drops: 0
+drops ratio: 0 %
+orphans: 0
+rejected leases: 0
+non unique addresses: 0
+
+min delay: 0.022 ms
+avg delay: 0.470 ms
+max delay: 11.211 ms
+std deviation: 1.169 ms
+collected packets: 0
+
+***Statistics for: REQUEST-REPLY***
+sent packets: 29998
+received packets: 29997
+drops: 1
+drops ratio: 0.003 %
+orphans: 0
+rejected leases: 0
+non unique addresses: 0
+
+min delay: 0.027 ms
+avg delay: 0.244 ms
+max delay: 11.393 ms
+std deviation: 0.817 ms
+collected packets: 0
+
+"""
+
+
+def test_v6_report():
+    report = parse_report(SAMPLE_V6)
+    assert report.rate == pytest.approx(9994.99)
+    assert list(report.exchanges) == ["SOLICIT-ADVERTISE", "REQUEST-REPLY"]
+    sa, rr = report.exchanges["SOLICIT-ADVERTISE"], report.exchanges["REQUEST-REPLY"]
+    assert (sa.sent, sa.received, sa.drops, sa.drops_ratio) == (29998, 29998, 0, 0)
+    assert (rr.sent, rr.received, rr.drops) == (29998, 29997, 1)
+    assert report.max_drops_ratio == pytest.approx(0.003)

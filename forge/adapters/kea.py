@@ -90,6 +90,11 @@ class KeaAdapter(SutAdapter):
     def __init__(self, host, lab, workdir):
         super().__init__(host, lab, workdir)
         self._version = 4
+        #: DHCPv6: keep the server DUID in `data_directory` across restarts (`server-id.persist`).
+        #: Off by default, so every start generates a fresh DUID and writes nothing outside workdir.
+        self.server_id_persist = False
+        #: Where a persisted server DUID is kept (`data-directory`); None means the work folder.
+        self.data_directory: str | None = None
 
     # -- paths -----------------------------------------------------
     def _path(self, name: str) -> str:
@@ -168,7 +173,9 @@ class KeaAdapter(SutAdapter):
         else:
             # The unicast address too, so that relays can reach the server at its global address.
             root["interfaces-config"] = {"interfaces": [f"{sut.iface}/{sut.ipv6.ip}"]}
-            root["server-id"] = {"type": "LLT", "persist": False}
+            root["server-id"] = {"type": "LLT", "persist": self.server_id_persist}
+            if self.server_id_persist:
+                root["data-directory"] = self.data_directory or self.workdir
         for attr, key in _TIMERS:
             value = getattr(model, attr)
             if value is not None and (v == 4 or key not in ("match-client-id", "authoritative")):

@@ -118,7 +118,7 @@ def parse_option_data(items, path: str, defs: OptionDefs, family: int = 4) -> di
             raise ConfigError(f"{p}/code", f"{code} is not a DHCPv{family} option code (1-{max_code})")
         data = typed(item, "data", p, str, "")
         try:
-            wire = encode_option_data(defn, data, typed(item, "csv-format", p, bool, True), code=code)
+            wire = encode_option_data(defn, data, typed(item, "csv-format", p, bool, True), code=code, family=family)
         except OptionDataError as exc:
             raise ConfigError(f"{p}/data", str(exc)) from None
         if space == top_space:

@@ -11,7 +11,7 @@ import ipaddress
 import struct
 from collections.abc import Iterable, Mapping
 
-from server.wire.optiondefs import OptionDef
+from server.wire.optiondefs import V6_SPACES, OptionDef
 
 _HEXDIGITS = frozenset("0123456789abcdefABCDEF")
 _INT_RANGES = {
@@ -173,14 +173,19 @@ def encode_fqdn(name: str, what: str = "fqdn") -> bytes:
     return bytes(out)
 
 
-def _parse_tuple(value: str, what: str) -> bytes:
+def _parse_tuple(value: str, what: str, v6: bool = False) -> bytes:
+    """An opaque-data tuple: a length (1 byte in DHCPv4, 2 bytes in DHCPv6, RFC 8415 21.16) then the text."""
     raw = value.encode()
+    if v6:
+        if len(raw) > 65535:
+            raise OptionDataError(f"{what}: tuple value {value[:20]!r}... is longer than 65535 bytes")
+        return len(raw).to_bytes(2, "big") + raw
     if len(raw) > 255:
         raise OptionDataError(f"{what}: tuple value {value[:20]!r}... is longer than 255 bytes")
     return bytes((len(raw),)) + raw
 
 
-def _encode_value(value: str, type_: str, what: str) -> bytes:
+def _encode_value(value: str, type_: str, what: str, v6: bool = False) -> bytes:
     if type_ in _INT_RANGES:
         return _parse_int(value, type_, what)
     if type_ == "ipv4-address":
@@ -198,7 +203,7 @@ def _encode_value(value: str, type_: str, what: str) -> bytes:
     if type_ == "ipv6-prefix":
         return _parse_prefix(value, what)
     if type_ == "tuple":
-        return _parse_tuple(value, what)
+        return _parse_tuple(value, what, v6)
     if type_ == "psid":
         return _parse_psid(value, what)
     raise OptionDataError(f"{what}: values of type {type_!r} cannot be given in option data")
@@ -210,9 +215,20 @@ def _label(defn: OptionDef | None, code: int | None) -> str:
     return f"option code {code}" if code is not None else "option"
 
 
-def encode_option_data(defn: OptionDef | None, data: str, csv_format: bool = True, code: int | None = None) -> bytes:
-    """The option payload for Kea's option-data ``data`` text. Raises OptionDataError naming value and type."""
+def _is_v6(defn: OptionDef | None, family: int | None) -> bool:
+    if family is not None:
+        return family == 6
+    return defn is not None and defn.space in V6_SPACES
+
+
+def encode_option_data(defn: OptionDef | None, data: str, csv_format: bool = True, code: int | None = None,
+                       family: int | None = None) -> bytes:
+    """The option payload for Kea's option-data ``data`` text. Raises OptionDataError naming value and type.
+
+    ``family`` (4 or 6) only matters for ``tuple`` values (1- or 2-byte length); when None it is 6 for the
+    definitions of Kea's DHCPv6 spaces and 4 otherwise."""
     what = _label(defn, code)
+    v6 = _is_v6(defn, family)
     if not isinstance(data, str):
         raise OptionDataError(f"{what}: data must be a string, got {type(data).__name__}")
     if defn is None or not csv_format:
@@ -231,19 +247,19 @@ def encode_option_data(defn: OptionDef | None, data: str, csv_format: bool = Tru
             raise OptionDataError(
                 f"{what}: insufficient number of values for a record of {len(fields)} fields "
                 f"({', '.join(fields)}): got {len(values)} in {data!r}")
-        out = [_encode_value(values[i], f, f"{what} field {i + 1} ({f})") for i, f in enumerate(fields)]
+        out = [_encode_value(values[i], f, f"{what} field {i + 1} ({f})", v6) for i, f in enumerate(fields)]
         if defn.array:
             last = fields[-1]
-            out += [_encode_value(v, last, f"{what} field {i + 1} ({last})")
+            out += [_encode_value(v, last, f"{what} field {i + 1} ({last})", v6)
                     for i, v in enumerate(values[len(fields):], len(fields))]
         return b"".join(out)
     if defn.array:
-        return b"".join(_encode_value(v, t, what) for v in values)
+        return b"".join(_encode_value(v, t, what, v6) for v in values)
     if not values:
         if t == "binary":
             return b""
         raise OptionDataError(f"{what}: no value given for an option of type {t}")
-    return _encode_value(values[0], t, what)
+    return _encode_value(values[0], t, what, v6)
 
 
 # ---------------------------------------------------------------------------------------------- bytes -> text
@@ -270,7 +286,7 @@ def _decode_fqdn(data: bytes, pos: int, what: str) -> tuple[str, int]:
     return (".".join(labels) + ".") if labels else ".", pos
 
 
-def _decode_value(data: bytes, pos: int, type_: str, what: str) -> tuple[str, int]:
+def _decode_value(data: bytes, pos: int, type_: str, what: str, v6: bool = False) -> tuple[str, int]:
     """One value of ``type_`` at ``pos``: (text, new position). Variable-length types take the rest."""
     if type_ in _INT_RANGES:
         fmt = _INT_RANGES[type_][2]
@@ -296,9 +312,10 @@ def _decode_value(data: bytes, pos: int, type_: str, what: str) -> tuple[str, in
         raw = _need(data, pos + 1, nbytes, type_, what).ljust(16, b"\x00")
         return f"{ipaddress.IPv6Address(raw)}/{plen}", pos + 1 + nbytes
     if type_ == "tuple":
-        ln = _need(data, pos, 1, type_, what)[0]
-        text = _need(data, pos + 1, ln, type_, what).decode("utf-8", "backslashreplace")
-        return text.replace(",", "\\,"), pos + 1 + ln
+        size = 2 if v6 else 1
+        ln = int.from_bytes(_need(data, pos, size, type_, what), "big")
+        text = _need(data, pos + size, ln, type_, what).decode("utf-8", "backslashreplace")
+        return text.replace(",", "\\,"), pos + size + ln
     if type_ == "psid":
         plen, raw = struct.unpack(">BH", _need(data, pos, 3, type_, what))
         if plen > 16:
@@ -307,9 +324,10 @@ def _decode_value(data: bytes, pos: int, type_: str, what: str) -> tuple[str, in
     raise OptionDataError(f"{what}: cannot decode values of type {type_!r}")
 
 
-def decode_option_data(defn: OptionDef | None, data: bytes) -> str:
+def decode_option_data(defn: OptionDef | None, data: bytes, family: int | None = None) -> str:
     """The Kea csv text of an option payload (hex when there is no definition or for binary/empty/internal)."""
     what = _label(defn, None)
+    v6 = _is_v6(defn, family)
     if defn is None or defn.type in ("binary", "empty", "internal"):
         return data.hex()
     t = defn.type
@@ -318,11 +336,11 @@ def decode_option_data(defn: OptionDef | None, data: bytes) -> str:
         out: list[str] = []
         pos = 0
         for f in fields:
-            text, pos = _decode_value(data, pos, f, what)
+            text, pos = _decode_value(data, pos, f, what, v6)
             out.append(text)
         if defn.array:
             while pos < len(data):
-                text, pos = _decode_value(data, pos, fields[-1], what)
+                text, pos = _decode_value(data, pos, fields[-1], what, v6)
                 out.append(text)
         elif pos != len(data):
             raise OptionDataError(f"{what}: {len(data) - pos} trailing bytes after the record")
@@ -331,10 +349,10 @@ def decode_option_data(defn: OptionDef | None, data: bytes) -> str:
         out = []
         pos = 0
         while pos < len(data):
-            text, pos = _decode_value(data, pos, t, what)
+            text, pos = _decode_value(data, pos, t, what, v6)
             out.append(text)
         return ", ".join(out)
-    text, pos = _decode_value(data, 0, t, what)
+    text, pos = _decode_value(data, 0, t, what, v6)
     if pos != len(data):
         raise OptionDataError(f"{what}: {len(data) - pos} trailing bytes after the {t} value")
     return text

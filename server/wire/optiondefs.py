@@ -13,6 +13,19 @@ from types import MappingProxyType
 DHCP4_SPACE = "dhcp4"
 AGENT_SPACE = "dhcp-agent-options-space"
 VENDOR_ENCAP_SPACE = "vendor-encapsulated-options-space"
+DHCP6_SPACE = "dhcp6"
+VENDOR_OPTS_SPACE = "vendor-opts-space"      # what vendor-opts (17) encapsulates
+RSOO_SPACE = "rsoo-opts"
+S46_CONT_MAPE_SPACE = "s46-cont-mape-options"
+S46_CONT_MAPT_SPACE = "s46-cont-mapt-options"
+S46_CONT_LW_SPACE = "s46-cont-lw-options"
+S46_RULE_SPACE = "s46-rule-options"
+S46_V4V6BIND_SPACE = "s46-v4v6bind-options"
+DOCSIS3_V6_SPACE = "vendor-4491"             # CableLabs (DOCSIS 3.0) vendor options in vendor-opts
+ISC_V6_SPACE = "vendor-2495"                 # ISC's own vendor options (DHCPv4-over-DHCPv6)
+
+MAX_V4_CODE = 254
+MAX_V6_CODE = 65535
 
 OPTION_TYPES = frozenset({
     "empty", "binary", "boolean", "int8", "int16", "int32", "uint8", "uint16", "uint32", "ipv4-address",
@@ -203,17 +216,165 @@ STANDARD_V4_SPACES: MappingProxyType[str, tuple[OptionDef, ...]] = MappingProxyT
 })
 
 
-def validate_def(defn: OptionDef) -> None:
-    """Raise OptionDefError naming the problem if ``defn`` is not a valid definition (Kea's rules)."""
+# ---------------------------------------------------------------------------------------------------- DHCPv6
+
+def _d6(name: str, code: int, type_: str, array: bool = False, record: tuple[str, ...] = (),
+        encapsulate: str = "", space: str = DHCP6_SPACE) -> OptionDef:
+    return OptionDef(name, code, type_, array, record, encapsulate, space)
+
+
+_IP6 = "ipv6-address"
+_LIFETIMES = ("uint32", "uint32", "uint32")
+
+# Kea 2.2's standard "dhcp6" space (checked name by name and code by code against kea-dhcp6 2.2.0).
+STANDARD_V6_DEFS: tuple[OptionDef, ...] = (
+    _d6("clientid", 1, "binary"),
+    _d6("serverid", 2, "binary"),
+    _d6("ia-na", 3, "record", record=_LIFETIMES, encapsulate=DHCP6_SPACE),
+    _d6("ia-ta", 4, "uint32", encapsulate=DHCP6_SPACE),
+    _d6("iaaddr", 5, "record", record=(_IP6, "uint32", "uint32"), encapsulate=DHCP6_SPACE),
+    _d6("oro", 6, "uint16", True),
+    _d6("preference", 7, "uint8"),
+    _d6("elapsed-time", 8, "uint16"),
+    _d6("relay-msg", 9, "binary"),
+    _d6("auth", 11, "binary"),
+    _d6("unicast", 12, _IP6),
+    _d6("status-code", 13, "record", record=("uint16", "string")),
+    _d6("rapid-commit", 14, "empty"),
+    _d6("user-class", 15, "binary"),
+    # The binary tail holds opaque-data tuples (2-byte length each); Kea checks them.
+    _d6("vendor-class", 16, "record", record=("uint32", "binary")),
+    _d6("vendor-opts", 17, "uint32", encapsulate=VENDOR_OPTS_SPACE),
+    _d6("interface-id", 18, "binary"),
+    _d6("reconf-msg", 19, "uint8"),
+    _d6("reconf-accept", 20, "empty"),
+    _d6("sip-server-dns", 21, "fqdn", True),
+    _d6("sip-server-addr", 22, _IP6, True),
+    _d6("dns-servers", 23, _IP6, True),
+    _d6("domain-search", 24, "fqdn", True),
+    _d6("ia-pd", 25, "record", record=_LIFETIMES, encapsulate=DHCP6_SPACE),
+    _d6("iaprefix", 26, "record", record=("uint32", "uint32", "uint8", _IP6), encapsulate=DHCP6_SPACE),
+    _d6("nis-servers", 27, _IP6, True),
+    _d6("nisp-servers", 28, _IP6, True),
+    _d6("nis-domain-name", 29, "fqdn", True),
+    _d6("nisp-domain-name", 30, "fqdn", True),
+    _d6("sntp-servers", 31, _IP6, True),
+    _d6("information-refresh-time", 32, "uint32"),
+    _d6("bcmcs-server-dns", 33, "fqdn", True),
+    _d6("bcmcs-server-addr", 34, _IP6, True),
+    _d6("geoconf-civic", 36, "record", record=("uint8", "uint16", "binary")),
+    _d6("remote-id", 37, "record", record=("uint32", "binary")),
+    _d6("subscriber-id", 38, "binary"),
+    _d6("client-fqdn", 39, "record", record=("uint8", "fqdn")),
+    _d6("pana-agent", 40, _IP6, True),
+    _d6("new-posix-timezone", 41, "string"),
+    _d6("new-tzdb-timezone", 42, "string"),
+    _d6("ero", 43, "uint16", True),
+    _d6("lq-query", 44, "record", record=("uint8", _IP6), encapsulate=DHCP6_SPACE),
+    _d6("client-data", 45, "empty", encapsulate=DHCP6_SPACE),
+    _d6("clt-time", 46, "uint32"),
+    _d6("lq-relay-data", 47, "record", record=(_IP6, "binary")),
+    _d6("lq-client-link", 48, _IP6, True),
+    _d6("v6-lost", 51, "fqdn"),
+    _d6("capwap-ac-v6", 52, _IP6, True),
+    _d6("relay-id", 53, "binary"),
+    _d6("v6-access-domain", 57, "fqdn"),
+    _d6("sip-ua-cs-list", 58, "fqdn", True),
+    _d6("bootfile-url", 59, "string"),
+    _d6("bootfile-param", 60, "tuple", True),
+    _d6("client-arch-type", 61, "uint16", True),
+    _d6("nii", 62, "record", record=("uint8", "uint8", "uint8")),
+    _d6("aftr-name", 64, "fqdn"),
+    _d6("erp-local-domain-name", 65, "fqdn"),
+    _d6("rsoo", 66, "empty", encapsulate=RSOO_SPACE),
+    _d6("pd-exclude", 67, "ipv6-prefix"),
+    _d6("rdnss-selection", 74, "record", True, (_IP6, "uint8", "fqdn")),
+    _d6("client-linklayer-addr", 79, "binary"),
+    _d6("link-address", 80, _IP6),
+    _d6("solmax-rt", 82, "uint32"),
+    _d6("inf-max-rt", 83, "uint32"),
+    _d6("dhcpv4-message", 87, "binary"),
+    _d6("dhcp4o6-server-addr", 88, _IP6, True),
+    _d6("s46-cont-mape", 94, "empty", encapsulate=S46_CONT_MAPE_SPACE),
+    _d6("s46-cont-mapt", 95, "empty", encapsulate=S46_CONT_MAPT_SPACE),
+    _d6("s46-cont-lw", 96, "empty", encapsulate=S46_CONT_LW_SPACE),
+    _d6("v6-captive-portal", 103, "string"),
+    _d6("relay-source-port", 135, "uint16"),
+    _d6("ipv6-address-andsf", 143, _IP6, True),
+)
+
+# RFC 7598 softwire (MAP-E, MAP-T, lightweight 4over6) options live in sub-spaces, not in "dhcp6".
+_S46_RULE = _d6("s46-rule", 89, "record", record=("uint8", "uint8", "uint8", "ipv4-address", "ipv6-prefix"),
+                encapsulate=S46_RULE_SPACE)
+_S46_BR = _d6("s46-br", 90, _IP6)
+_S46_PORTPARAMS = _d6("s46-portparams", 93, "record", record=("uint8", "psid"))
+S46_OPTION_DEFS: tuple[OptionDef, ...] = tuple(
+    OptionDef(d.name, d.code, d.type, d.array, d.record_types, d.encapsulate, space)
+    for space, defs in (
+        (S46_CONT_MAPE_SPACE, (_S46_RULE, _S46_BR)),
+        (S46_CONT_MAPT_SPACE, (_S46_RULE, _d6("s46-dmr", 91, "ipv6-prefix"))),
+        (S46_CONT_LW_SPACE, (_S46_BR, _d6("s46-v4v6bind", 92, "record", record=("ipv4-address", "ipv6-prefix"),
+                                          encapsulate=S46_V4V6BIND_SPACE))),
+        (S46_RULE_SPACE, (_S46_PORTPARAMS,)),
+        (S46_V4V6BIND_SPACE, (_S46_PORTPARAMS,)),
+    )
+    for d in defs
+)
+
+# DOCSIS 3.0 options carried in vendor-opts with enterprise number 4491 (CableLabs).
+DOCSIS3_V6_OPTION_DEFS: tuple[OptionDef, ...] = (
+    _d6("oro", 1, "uint16", True, space=DOCSIS3_V6_SPACE),
+    _d6("device-type", 2, "string", space=DOCSIS3_V6_SPACE),
+    _d6("vendor-type", 10, "string", space=DOCSIS3_V6_SPACE),
+    _d6("tftp-servers", 32, _IP6, True, space=DOCSIS3_V6_SPACE),
+    _d6("config-file", 33, "string", space=DOCSIS3_V6_SPACE),
+    _d6("syslog-servers", 34, _IP6, True, space=DOCSIS3_V6_SPACE),
+    _d6("device-id", 36, "binary", space=DOCSIS3_V6_SPACE),
+    _d6("time-servers", 37, _IP6, True, space=DOCSIS3_V6_SPACE),
+    _d6("time-offset", 38, "int32", space=DOCSIS3_V6_SPACE),
+    _d6("cmts-cm-mac", 1026, "binary", space=DOCSIS3_V6_SPACE),
+)
+
+# ISC's vendor options (enterprise 2495), used between kea-dhcp4 and kea-dhcp6 for DHCPv4-over-DHCPv6.
+ISC_V6_OPTION_DEFS: tuple[OptionDef, ...] = (
+    _d6("4o6-interface", 60000, "string", space=ISC_V6_SPACE),
+    _d6("4o6-source-address", 60001, _IP6, space=ISC_V6_SPACE),
+    _d6("4o6-source-port", 60002, "uint16", space=ISC_V6_SPACE),
+)
+
+# Every DHCPv6 space Kea 2.2 knows, with its standard definitions (vendor-opts-space and rsoo-opts start empty).
+STANDARD_V6_SPACES: MappingProxyType[str, tuple[OptionDef, ...]] = MappingProxyType({
+    DHCP6_SPACE: STANDARD_V6_DEFS,
+    VENDOR_OPTS_SPACE: (),
+    RSOO_SPACE: (),
+    **{space: tuple(d for d in S46_OPTION_DEFS if d.space == space)
+       for space in (S46_CONT_MAPE_SPACE, S46_CONT_MAPT_SPACE, S46_CONT_LW_SPACE, S46_RULE_SPACE,
+                     S46_V4V6BIND_SPACE)},
+    DOCSIS3_V6_SPACE: DOCSIS3_V6_OPTION_DEFS,
+    ISC_V6_SPACE: ISC_V6_OPTION_DEFS,
+})
+# Names of the spaces whose options use DHCPv6 encodings (2-byte codes/lengths, 2-byte tuple lengths).
+V6_SPACES: frozenset[str] = frozenset(STANDARD_V6_SPACES)
+
+
+def validate_def(defn: OptionDef, family: int = 4) -> None:
+    """Raise OptionDefError naming the problem if ``defn`` is not a valid definition (Kea's rules).
+
+    ``family`` 4: codes 1..254 (0 is PAD, 255 is END); 6: codes 1..65535."""
     where = f"option definition '{defn.space}.{defn.name}' (code {defn.code})"
     if not defn.name or not all(c.isalnum() or c in "-_." for c in defn.name) or defn.name[0] in "-_.":
         raise OptionDefError(f"{where}: invalid option name {defn.name!r}")
     if not defn.space:
         raise OptionDefError(f"{where}: empty option space name")
-    if not isinstance(defn.code, int) or isinstance(defn.code, bool) or not 0 <= defn.code <= 255:
-        raise OptionDefError(f"{where}: option code {defn.code!r} out of range 1..254")
-    if defn.code in (0, 255):
-        raise OptionDefError(f"{where}: option code {defn.code} is reserved ({'PAD' if defn.code == 0 else 'END'})")
+    if family == 6:
+        if not isinstance(defn.code, int) or isinstance(defn.code, bool) or not 1 <= defn.code <= MAX_V6_CODE:
+            raise OptionDefError(f"{where}: option code {defn.code!r} out of range 1..{MAX_V6_CODE}")
+    else:
+        if not isinstance(defn.code, int) or isinstance(defn.code, bool) or not 0 <= defn.code <= 255:
+            raise OptionDefError(f"{where}: option code {defn.code!r} out of range 1..{MAX_V4_CODE}")
+        if defn.code in (0, 255):
+            raise OptionDefError(
+                f"{where}: option code {defn.code} is reserved ({'PAD' if defn.code == 0 else 'END'})")
     if defn.type not in OPTION_TYPES:
         raise OptionDefError(f"{where}: unknown option type {defn.type!r}")
     if defn.array and defn.type in _NO_ARRAY_TYPES:
@@ -237,15 +398,16 @@ def validate_def(defn: OptionDef) -> None:
 class OptionDefs:
     """An immutable registry of option definitions, looked up by (space, name) or (space, code)."""
 
-    __slots__ = ("_by_code", "_by_name")
+    __slots__ = ("_by_code", "_by_name", "family")
 
-    def __init__(self, defs: Iterable[OptionDef] = ()) -> None:
+    def __init__(self, defs: Iterable[OptionDef] = (), family: int = 4) -> None:
         by_name: dict[tuple[str, str], OptionDef] = {}
         by_code: dict[tuple[str, int], OptionDef] = {}
         for d in defs:
             _add(by_name, by_code, d, replace_ok=False)
         self._by_name = MappingProxyType(by_name)
         self._by_code = MappingProxyType(by_code)
+        self.family = family
 
     @classmethod
     def standard_v4(cls) -> OptionDefs:
@@ -254,21 +416,20 @@ class OptionDefs:
 
     @classmethod
     def standard_v6(cls) -> OptionDefs:
-        """The standard DHCPv6 definitions (space dhcp6)."""
-        from server.wire.optiondefs6 import STANDARD_V6_DEFS
-
-        return cls(STANDARD_V6_DEFS)
+        """The standard DHCPv6 definitions: space dhcp6 plus Kea's v6 sub-spaces (s46-*, vendor-4491, ...)."""
+        return cls((d for defs in STANDARD_V6_SPACES.values() for d in defs), family=6)
 
     def with_defs(self, defs: Iterable[OptionDef]) -> OptionDefs:
         """A new registry with ``defs`` added. Raises OptionDefError on an invalid definition or a clash."""
         by_name = dict(self._by_name)
         by_code = dict(self._by_code)
         for d in defs:
-            validate_def(d)
+            validate_def(d, self.family)
             _add(by_name, by_code, d, replace_ok=True)
         new = OptionDefs.__new__(OptionDefs)
         new._by_name = MappingProxyType(by_name)
         new._by_code = MappingProxyType(by_code)
+        new.family = self.family
         return new
 
     def by_name(self, space: str, name: str) -> OptionDef | None:
