@@ -239,3 +239,28 @@ def pool_bounds(item: dict, path: str, subnet, version: int) -> tuple[int, int]:
         raise ConfigError(f"{path}/pool", f"pool {text} is not inside subnet {address(subnet.network)}/"
                                           f"{subnet.prefixlen}")
     return start, end
+
+
+# Sections lessor accepts only with their default values (the feature itself is not built yet).
+DEFAULT_ONLY_SECTIONS = {
+    "multi-threading": {"enable-multi-threading": False, "thread-pool-size": 0, "packet-queue-size": 64},
+    "hooks-libraries": {},
+    "dhcp-ddns": {"enable-updates": False},
+    "sanity-checks": {"lease-checks": "warn"},
+}
+
+
+def family_root(doc, family: int, supported: set[str], kea_only: set[str]) -> tuple[str, dict]:
+    """The checked `DhcpN` object of a configuration document, and its JSON path."""
+    top = f"Dhcp{family}"
+    if not isinstance(doc, dict) or top not in doc:
+        raise ConfigError("", f"the configuration needs a top-level '{top}' object")
+    for key in doc:
+        if key != top:
+            raise ConfigError(f"/{key}", f"unknown top-level object (lessor dhcp{family} reads only '{top}')")
+    path = f"/{top}"
+    g = check_keys(doc[top], path, supported, kea_only)
+    for key, defaults in DEFAULT_ONLY_SECTIONS.items():
+        if key in g:
+            only_defaults(g[key], f"{path}/{key}", defaults)
+    return path, g

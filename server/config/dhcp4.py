@@ -13,10 +13,10 @@ from server.config.common import (
     check_keys,
     control_socket,
     expired_leases,
+    family_root,
     hex_bytes,
     lease_database,
     loggers,
-    only_defaults,
     parse_option_data,
     parse_option_defs,
     pool_bounds,
@@ -221,22 +221,7 @@ def _interfaces(obj, path: str) -> tuple[list[tuple[str, int | None]], str]:
 
 def parse_dhcp4(doc: dict) -> Dhcp4Config:
     """Validate a whole configuration document ({"Dhcp4": {...}})."""
-    if not isinstance(doc, dict) or "Dhcp4" not in doc:
-        raise ConfigError("", "the configuration needs a top-level 'Dhcp4' object")
-    for key in doc:
-        if key != "Dhcp4":
-            raise ConfigError(f"/{key}", "unknown top-level object (lessor dhcp4 reads only 'Dhcp4')")
-    path = "/Dhcp4"
-    g = check_keys(doc["Dhcp4"], path, GLOBAL_SUPPORTED, GLOBAL_KEA_ONLY)
-    if "multi-threading" in g:
-        only_defaults(g["multi-threading"], f"{path}/multi-threading",
-                       {"enable-multi-threading": False, "thread-pool-size": 0, "packet-queue-size": 64})
-    if "hooks-libraries" in g:
-        only_defaults(g["hooks-libraries"], f"{path}/hooks-libraries", {})
-    if "dhcp-ddns" in g:
-        only_defaults(g["dhcp-ddns"], f"{path}/dhcp-ddns", {"enable-updates": False})
-    if "sanity-checks" in g:
-        only_defaults(g["sanity-checks"], f"{path}/sanity-checks", {"lease-checks": "warn"})
+    path, g = family_root(doc, 4, GLOBAL_SUPPORTED, GLOBAL_KEA_ONLY)
     interfaces, socket_type = _interfaces(g.get("interfaces-config", {}), f"{path}/interfaces-config")
     cfg = Dhcp4Config(interfaces=interfaces, socket_type=socket_type, source=doc["Dhcp4"])
     if "lease-database" in g:

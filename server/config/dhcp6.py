@@ -9,10 +9,10 @@ from server.config.common import (
     check_keys,
     control_socket,
     expired_leases,
+    family_root,
     hex_bytes,
     lease_database,
     loggers,
-    only_defaults,
     parse_option_data,
     parse_option_defs,
     pool_bounds,
@@ -250,22 +250,7 @@ def _interfaces(obj, path: str) -> list[tuple[str, int | None]]:
 
 
 def parse_dhcp6(doc: dict) -> Dhcp6Config:
-    if not isinstance(doc, dict) or "Dhcp6" not in doc:
-        raise ConfigError("", "the configuration needs a top-level 'Dhcp6' object")
-    for key in doc:
-        if key != "Dhcp6":
-            raise ConfigError(f"/{key}", "unknown top-level object (lessor dhcp6 reads only 'Dhcp6')")
-    path = "/Dhcp6"
-    g = check_keys(doc["Dhcp6"], path, GLOBAL_SUPPORTED, GLOBAL_KEA_ONLY)
-    if "multi-threading" in g:
-        only_defaults(g["multi-threading"], f"{path}/multi-threading",
-                      {"enable-multi-threading": False, "thread-pool-size": 0, "packet-queue-size": 64})
-    if "hooks-libraries" in g:
-        only_defaults(g["hooks-libraries"], f"{path}/hooks-libraries", {})
-    if "dhcp-ddns" in g:
-        only_defaults(g["dhcp-ddns"], f"{path}/dhcp-ddns", {"enable-updates": False})
-    if "sanity-checks" in g:
-        only_defaults(g["sanity-checks"], f"{path}/sanity-checks", {"lease-checks": "warn"})
+    path, g = family_root(doc, 6, GLOBAL_SUPPORTED, GLOBAL_KEA_ONLY)
     cfg = Dhcp6Config(interfaces=_interfaces(g.get("interfaces-config", {}), f"{path}/interfaces-config"),
                       source=doc["Dhcp6"])
     if "lease-database" in g:
