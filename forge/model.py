@@ -10,6 +10,20 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
+#: The DDNS parameters a model level may carry (Kea 2.2 names) and their value kinds.
+DDNS_PARAMS: dict[str, type] = {
+    "ddns-send-updates": bool,
+    "ddns-override-no-update": bool,
+    "ddns-override-client-update": bool,
+    "ddns-replace-client-name": str,  # never, always, when-present, when-not-present
+    "ddns-generated-prefix": str,
+    "ddns-qualifying-suffix": str,
+    "ddns-update-on-renew": bool,
+    "ddns-use-conflict-resolution": bool,
+    "hostname-char-set": str,
+    "hostname-char-replacement": str,
+}
+
 
 @dataclass
 class OptionData:
@@ -84,6 +98,9 @@ class Subnet:
     rebind_timer: int | None = None
     match_client_id: bool | None = None
     authoritative: bool | None = None
+    #: DDNS behaviour at this level, by Kea parameter name (ddns-qualifying-suffix, hostname-char-set, ...);
+    #: a key that is absent inherits the global value.
+    ddns: dict[str, str | bool] = field(default_factory=dict)
 
     @property
     def network(self):
@@ -111,6 +128,11 @@ class ServerModel:
     decline_probation_period: int | None = None
     rapid_commit: bool | None = None  # default for v6 subnets
     server_id: str | None = None  # v6 DUID as hex, None lets the server choose
+    #: Global DDNS behaviour, by Kea parameter name (see DDNS_PARAMS).
+    ddns: dict[str, str | bool] = field(default_factory=dict)
+    #: The link to the DHCP-DDNS daemon (Kea's `dhcp-ddns` map: enable-updates, server-ip, server-port,
+    #: max-queue-size, ...); None renders nothing, so updates stay off.
+    dhcp_ddns: dict[str, str | int | bool] | None = None
 
     def add_subnet(self, prefix: str) -> Subnet:
         subnet = Subnet(id=len(self.subnets) + 1, prefix=prefix)

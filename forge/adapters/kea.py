@@ -152,6 +152,7 @@ class KeaAdapter(SutAdapter):
             value = getattr(s, attr)
             if value is not None and (version == 4 or key not in ("match-client-id", "authoritative")):
                 entry[key] = value
+        entry.update(s.ddns)
         return entry
 
     def render_dict(self, model: ServerModel) -> dict:
@@ -188,6 +189,9 @@ class KeaAdapter(SutAdapter):
             root["decline-probation-period"] = model.decline_probation_period
         if model.options:
             root["option-data"] = _options(model.options)
+        root.update(model.ddns)
+        if model.dhcp_ddns is not None:
+            root["dhcp-ddns"] = dict(model.dhcp_ddns)
         subnets = []
         for s in model.subnets:
             entry = self._subnet(s, v)

@@ -6,7 +6,7 @@ import ipaddress
 
 from pytest_bdd import parsers, step
 
-from forge.model import OptionData, PdPool, Pool, Reservation
+from forge.model import DDNS_PARAMS, OptionData, PdPool, Pool, Reservation
 from forge.packets.options import lookup
 
 
@@ -102,8 +102,13 @@ _BOOL_PARAMS = {"echo-client-id", "match-client-id", "authoritative", "rapid-com
 
 def _set_param(target, param: str, value: str) -> None:
     key = param.strip().lower()
+    if key in DDNS_PARAMS:
+        text = value.strip().strip('"')
+        target.ddns[key] = _bool(text) if DDNS_PARAMS[key] is bool else text
+        return
     if key not in _INT_PARAMS | _BOOL_PARAMS:
-        raise ValueError(f"unknown parameter {param!r}; one of {', '.join(sorted(_INT_PARAMS | _BOOL_PARAMS))}")
+        known = sorted(_INT_PARAMS | _BOOL_PARAMS | set(DDNS_PARAMS))
+        raise ValueError(f"unknown parameter {param!r}; one of {', '.join(known)}")
     attr = key.replace("-", "_")
     if not hasattr(target, attr):
         raise ValueError(f"{param} cannot be set at this level")
@@ -118,6 +123,13 @@ def server_parameter(scenario, param, value):
 @step(parsers.parse("the subnet parameter {param} is {value}"))
 def subnet_parameter(scenario, param, value):
     _set_param(scenario.require_model().current_subnet, param, value)
+
+
+@step("the server sends DNS updates to the DHCP-DDNS daemon")
+def server_ddns_enabled(scenario):
+    """dhcp-ddns enable-updates: NameChangeRequests go to the daemon at 127.0.0.1:53001 (Kea's default)."""
+    model = scenario.require_model()
+    model.dhcp_ddns = {**(model.dhcp_ddns or {}), "enable-updates": True}
 
 
 # -- reservations -----------------------------------------------------------
