@@ -28,7 +28,8 @@ def test_lab(tmp_path_factory):
     """A lab of its own, up for the whole test session and removed afterwards."""
     if os.geteuid() != 0:
         pytest.skip("network namespaces need root")
-    lab = load_lab(private_lab_file(tmp_path_factory.mktemp("lab"), "t"))
+    # FORGE_TEST_LAB_TAG lets two test runs on one machine use separate labs.
+    lab = load_lab(private_lab_file(tmp_path_factory.mktemp("lab"), os.environ.get("FORGE_TEST_LAB_TAG", "t")))
     netns.up(lab)
     yield lab
     netns.down(lab)

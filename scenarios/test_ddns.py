@@ -1,0 +1,5 @@
+"""The DNS-update features: client FQDN and hostname handling, DHCID, conflicts, TSIG."""
+
+from pytest_bdd import scenarios
+
+scenarios("../features/ddns")
