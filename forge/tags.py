@@ -42,7 +42,8 @@ def load_tags(path: Path) -> TagRegistry:
     deviations: dict[str, Deviation] = {}
     for section in SECTIONS:
         for tag, value in (data.get(section) or {}).items():
-            if tag in descriptions:
+            # An area may also be the capability its scenarios need (ddns); any other repeat is a mistake.
+            if tag in descriptions and not (section == "capabilities" and tag in (data.get("areas") or {})):
                 raise ValueError(f"{path}: tag {tag!r} is registered twice")
             if section == "deviations":
                 deviations[tag] = Deviation(tag, tuple(value["suts"]), value["rfc"], value["reason"])
