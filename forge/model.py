@@ -133,6 +133,9 @@ class ServerModel:
     #: The link to the DHCP-DDNS daemon (Kea's `dhcp-ddns` map: enable-updates, server-ip, server-port,
     #: max-queue-size, ...); None renders nothing, so updates stay off.
     dhcp_ddns: dict[str, str | int | bool] | None = None
+    #: Kea's `expired-leases-processing` map (reclaim-timer-wait-time, hold-reclaimed-time, ...);
+    #: None renders nothing, so the server's defaults apply.
+    expired_leases: dict[str, int] | None = None
 
     def add_subnet(self, prefix: str) -> Subnet:
         subnet = Subnet(id=len(self.subnets) + 1, prefix=prefix)

@@ -158,10 +158,28 @@ def scenario(request, forge_lab, forge_workroot):
         try:
             adapter.stop()
         finally:
-            wire.stop()
-            wire.write_pcap(str(artifacts / "tester.pcap"))
-            adapter.collect(artifacts)
-            (artifacts / "steps.txt").write_text("\n".join(ctx.trace) + "\n")
+            try:
+                _stop_daemons(ctx, artifacts)
+            finally:
+                wire.stop()
+                wire.write_pcap(str(artifacts / "tester.pcap"))
+                adapter.collect(artifacts)
+                (artifacts / "steps.txt").write_text("\n".join(ctx.trace) + "\n")
+
+
+def _stop_daemons(ctx: Scenario, artifacts: Path) -> None:
+    """Stop the scenario's helper daemons (DHCP-DDNS daemon, DNS server), newest first, and keep their files;
+    one that fails to stop or copy does not keep the others running."""
+    errors = []
+    for role, daemon in reversed(list(ctx.daemons.items())):
+        try:
+            daemon.stop()
+        except Exception as exc:  # noqa: BLE001 - report them all after every daemon had its turn
+            errors.append(f"{role}: {exc}")
+        finally:
+            daemon.collect(artifacts)
+    if errors:
+        raise RuntimeError("stopping the scenario's daemons failed: " + "; ".join(errors))
 
 
 # -- results ------------------------------------------------------------------

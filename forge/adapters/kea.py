@@ -78,7 +78,8 @@ class KeaAdapter(SutAdapter):
     name = "kea"
     capabilities = frozenset({
         "v4", "v6", "relay", "relay-v6-nested", "pd", "rapid-commit", "echo-client-id",
-        "match-client-id", "reservations", "authoritative", "decline", "inform", "confirm",
+        "match-client-id", "reservations", "authoritative", "decline", "inform", "confirm", "ddns",
+        "kea-ncr",
     })
 
     #: Prefix of the files the adapter writes in its work folder.
@@ -192,6 +193,8 @@ class KeaAdapter(SutAdapter):
         root.update(model.ddns)
         if model.dhcp_ddns is not None:
             root["dhcp-ddns"] = dict(model.dhcp_ddns)
+        if model.expired_leases is not None:
+            root["expired-leases-processing"] = dict(model.expired_leases)
         subnets = []
         for s in model.subnets:
             entry = self._subnet(s, v)

@@ -132,6 +132,15 @@ def server_ddns_enabled(scenario):
     model.dhcp_ddns = {**(model.dhcp_ddns or {}), "enable-updates": True}
 
 
+@step(parsers.parse("the server reclaims expired leases every {seconds:d} seconds"))
+def reclaim_timer(scenario, seconds):
+    """expired-leases-processing: look for expired leases every N seconds and reclaim them (DNS removal
+    included); reclaimed leases are not held, so nothing lingers."""
+    model = scenario.require_model()
+    model.expired_leases = {**(model.expired_leases or {}), "reclaim-timer-wait-time": seconds,
+                            "hold-reclaimed-time": 0}
+
+
 # -- reservations -----------------------------------------------------------
 @step(parsers.re(r"the subnet reserves address (?P<address>\S+) for (?P<kind>hw-address|client-id|DUID) "
                  r"(?P<ident>\S+)$"))
