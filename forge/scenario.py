@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from forge.adapters import SutAdapter
+from forge.adapters.daemon import Daemon
 from forge.clients import Client4, Client6
+from forge.dnsmodel import DnsModel
 from forge.lab import Lab
 from forge.model import ServerModel
 from forge.packets import v4, v6
@@ -47,6 +49,10 @@ class Scenario:
     exchanges: list[Exchange] = field(default_factory=list)
     saved: dict[str, object] = field(default_factory=dict)
     trace: list[str] = field(default_factory=list)
+    #: The DNS side (zones, TSIG keys, which DHCP-DDNS daemon); None until a DNS step sets it up.
+    dns: DnsModel | None = None
+    #: Helper processes beside the SUT, by role ("dns", "d2"): stopped and collected at teardown.
+    daemons: dict[str, Daemon] = field(default_factory=dict)
 
     # -- configuration -------------------------------------------------
     def model_for(self, version: int) -> ServerModel:
@@ -55,6 +61,11 @@ class Scenario:
                 raise ValueError(f"the scenario already configures a DHCPv{self.model.version} server")
             self.model = ServerModel(version=version)
         return self.model
+
+    def dns_model(self) -> DnsModel:
+        if self.dns is None:
+            self.dns = DnsModel()
+        return self.dns
 
     def require_model(self) -> ServerModel:
         if self.model is None:

@@ -13,4 +13,5 @@ PLUGINS = [
     "forge.steps.checks6",
     "forge.steps.checks",
     "forge.steps.leases",
+    "forge.steps.dns",
 ]
