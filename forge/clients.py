@@ -19,6 +19,8 @@ class Client4:
     client_id: bytes | None = None
     prl: list[int] = field(default_factory=list)
     relay: v4.Relay4 | None = None
+    # Sent in every message from now on, like client-id (the client FQDN, a host name).
+    sticky: dict[int, bytes] = field(default_factory=dict)
     # One-shot: apply to the next message only.
     extra: list[tuple[int, bytes]] = field(default_factory=list)
     omit: set[int] = field(default_factory=set)
@@ -31,6 +33,7 @@ class Client4:
             options.append((61, self.client_id))
         if self.prl:
             options.append((55, bytes(self.prl)))
+        options += list(self.sticky.items())
         # An added option replaces a default one of the same code.
         added = {code for code, _ in self.extra}
         options = [o for o in options if o[0] not in added] + list(self.extra)
@@ -54,6 +57,8 @@ class Client6:
     relays: list[v6.Relay6] = field(default_factory=list)
     want_na: bool = True  # SOLICIT carries an IA_NA unless told otherwise
     want_pd: bool = False
+    # Option TLVs sent in every message from now on, by code (the client FQDN).
+    sticky: dict[int, bytes] = field(default_factory=dict)
     # One-shot.
     extra: list[bytes] = field(default_factory=list)
     omit: set[int] = field(default_factory=set)
@@ -69,6 +74,7 @@ class Client6:
                 defaults.append((25, v6.ia_pd(self.pd_iaid)))
         if self.oro:
             defaults.append((6, v6.oro(self.oro)))
+        defaults += list(self.sticky.items())
         added = {int.from_bytes(o[:2], "big") for o in self.extra}
         # Added options of a default's code replace it (a copied IA_NA replaces the SOLICIT one).
         options = [data for code, data in defaults if code not in added] + list(self.extra)

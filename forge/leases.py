@@ -22,6 +22,8 @@ class Lease:
     preferred_lifetime: int | None = None
     hostname: str | None = None
     state: int = 0  # 0 default, 1 declined, 2 expired-reclaimed
+    fqdn_fwd: bool | None = None  # the server did (or will do) the forward DNS update
+    fqdn_rev: bool | None = None  # ... and the reverse one
 
     def field(self, name: str):
         return getattr(self, name.replace("-", "_"))
@@ -32,6 +34,10 @@ _V6_TYPES = {"0": "NA", "1": "TA", "2": "PD"}
 
 def _opt_int(text: str | None) -> int | None:
     return int(text) if text not in (None, "") else None
+
+
+def _opt_bool(text: str | None) -> bool | None:
+    return text.strip() not in ("0", "false") if text not in (None, "") else None
 
 
 def parse_kea_memfile(text: str) -> list[Lease]:
@@ -57,6 +63,8 @@ def parse_kea_memfile(text: str) -> list[Lease]:
             preferred_lifetime=_opt_int(row.get("pref_lifetime")),
             hostname=(row.get("hostname") or "").replace("&#x2c", ",") or None,
             state=_opt_int(row.get("state")) or 0,
+            fqdn_fwd=_opt_bool(row.get("fqdn_fwd")),
+            fqdn_rev=_opt_bool(row.get("fqdn_rev")),
         )
         key = (lease.address, lease.lease_type)
         if lease.valid_lifetime == 0:

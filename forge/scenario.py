@@ -176,10 +176,22 @@ def _responses_newest_first(ctx: Scenario, version: int):
             yield from ctx.responses(exchange)
 
 
+def dashed_address(ctx: Scenario) -> str:
+    """The last address leased to the client (DHCPv4 yiaddr or DHCPv6 IA_NA address, by the family of the
+    last exchange) with its dots or colons turned into hyphens, as in a server-generated host name:
+    192.0.2.10 -> 192-0-2-10, 2001:db8:1::10 -> 2001-db8-1--10."""
+    version = ctx.last_exchange.version
+    address = resolve(ctx, "$yiaddr" if version == 4 else "$address")
+    return address.replace(".", "-").replace(":", "-")
+
+
 def resolve(ctx: Scenario, text: str) -> str:
     """Replace value tokens: $yiaddr (the last address offered or acked), $address and $prefix
-    (the last IA_NA address and IA_PD prefix received), $saved.NAME (a value a step saved)."""
+    (the last IA_NA address and IA_PD prefix received), $saved.NAME (a value a step saved).
+    $dashed may also stand inside a longer value ("myhost-$dashed.example.com."): see dashed_address."""
     text = text.strip()
+    if "$dashed" in text:
+        text = text.replace("$dashed", dashed_address(ctx))
     if text == "$yiaddr":
         for resp in _responses_newest_first(ctx, 4):
             if resp.yiaddr != "0.0.0.0":

@@ -62,7 +62,7 @@ V6_CODES, V6_NAMES = _table(
     ],
     {
         "client-id": 1, "server-id": 2, "IA_NA": 3, "IA_TA": 4, "IAADDR": 5, "IA_PD": 25, "IAPREFIX": 26,
-        "option-request": 6, "status": 13, "interface-id-option": 18,
+        "option-request": 6, "status": 13, "interface-id-option": 18, "fqdn": 39,
     },
 )
 

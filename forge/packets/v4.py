@@ -11,7 +11,7 @@ from scapy.layers.inet import IP, UDP
 from scapy.layers.l2 import Ether
 from scapy.packet import Packet, Raw
 
-from forge.packets import values
+from forge.packets import fqdn, values
 from forge.packets.options import V4_CODES
 
 MESSAGE_TYPES = {
@@ -200,6 +200,8 @@ def describe_option(code: int, data: bytes) -> str:
     text = values.decode(info.kind, data)
     if code == 53 and data:
         text += f" ({MESSAGE_NAMES.get(data[0], '?')})"
+    if code == 81:
+        text = fqdn.describe(4, data)
     if code == 82:
         subs, _ = parse_options(data + b"\xff")
         text = ", ".join(f"sub-option {c}={d.hex(':')}" for c, d in subs) or text

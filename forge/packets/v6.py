@@ -23,7 +23,7 @@ from scapy.layers.inet6 import IPv6
 from scapy.layers.l2 import Ether
 from scapy.packet import Packet, Raw
 
-from forge.packets import values
+from forge.packets import fqdn, values
 from forge.packets.options import V6_CODES
 
 MESSAGE_TYPES = {
@@ -300,6 +300,8 @@ def describe_option(opt: Option6, indent: str = "  ") -> list[str]:
     elif opt.code == 26 and len(opt.data) >= 25:
         head = (f"{opt.code} iaprefix {opt.address}/{opt.prefix_len} preferred={opt.preferred_lifetime} "
                 f"valid={opt.valid_lifetime}")
+    elif opt.code == 39:
+        head = f"39 client-fqdn {fqdn.describe(6, opt.data)}"
     elif opt.code == 13 and len(opt.data) >= 2:
         head = f"13 status-code {opt.status} ({STATUS_NAMES.get(opt.status, '?')}) {opt.status_message!r}"
     else:

@@ -14,4 +14,5 @@ PLUGINS = [
     "forge.steps.checks",
     "forge.steps.leases",
     "forge.steps.dns",
+    "forge.steps.fqdn",
 ]
