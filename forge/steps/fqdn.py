@@ -6,6 +6,7 @@ from __future__ import annotations
 from pytest_bdd import parsers, step, then
 
 from forge.packets import fqdn, v4, v6
+from forge.packets.options import lookup
 from forge.scenario import CheckFailed, describe_response, resolve
 
 
@@ -138,3 +139,13 @@ def server_ddns_disabled(scenario):
     """dhcp-ddns enable-updates false: the server sends no NameChangeRequests at all."""
     model = scenario.require_model()
     model.dhcp_ddns = {**(model.dhcp_ddns or {}), "enable-updates": False}
+
+
+@step(parsers.parse("the client does not request option {ref}"))
+def unrequest_option(scenario, ref):
+    """Take an option out of the Parameter Request List (DHCPv4) or Option Request option (DHCPv6)."""
+    version = _version(scenario)
+    code = lookup(version, ref).code
+    target = scenario.client4.prl if version == 4 else scenario.client6.oro
+    if code in target:
+        target.remove(code)
