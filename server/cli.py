@@ -68,6 +68,62 @@ def run_service(args, version: int) -> int:
     return 0
 
 
+DDNS_EPILOG = """\
+signals:
+  SIGHUP           reload the configuration file; a bad one is rejected (and logged)
+                   and the running configuration keeps working
+  SIGTERM, SIGINT  stop (requests still queued are dropped, as with kea-dhcp-ddns)
+
+The configuration is Kea 2.2's DhcpDdns JSON (comments and <?include "file"?> allowed):
+ip-address/port to receive NameChangeRequests on (default 127.0.0.1:53001),
+dns-server-timeout (ms, default 100), forward-ddns and reverse-ddns domains with their
+DNS servers, tsig-keys, control-socket, loggers. Unknown keys are errors naming their
+JSON path. Kea's DHCP servers and lessor's can both send to it.
+"""
+
+
+def _ddns_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser("ddns", help="run the DHCP-DDNS daemon (Kea's kea-dhcp-ddns counterpart)",
+                       description="lessor ddns: receives Kea NameChangeRequests over UDP and applies them to DNS "
+                                   "with RFC 2136 updates (TSIG-signed), following RFC 4703 as kea-dhcp-ddns does.",
+                       epilog=DDNS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("-c", metavar="FILE", dest="config", help="run with this configuration file")
+    mode.add_argument("-t", metavar="FILE", dest="test", help="check a configuration file and exit (0: valid)")
+    mode.add_argument("-V", "-v", dest="version", action="store_true", help="print the version and exit")
+    p.add_argument("-d", action="store_true", help="debug logging to stdout (every update sent and its answer)")
+    return p
+
+
+def run_ddns(args) -> int:
+    from server.config import ConfigError
+
+    if args.version:
+        print(__version__)
+        return 0
+    from server.ddns.config import load_config
+
+    if args.test:
+        try:
+            cfg = load_config(args.test)
+        except (ConfigError, ValueError) as exc:
+            print(f"lessor ddns: {args.test}: {exc}", file=sys.stderr)
+            return 1
+        print(f"lessor ddns: {args.test}: configuration OK ({len(cfg.forward)} forward, {len(cfg.reverse)} "
+              f"reverse domain(s), {len(cfg.keys)} TSIG key(s))")
+        return 0
+    from server.ddns.daemon import D2Daemon
+
+    daemon = D2Daemon(args.config, debug=args.d)
+    try:
+        daemon.start()
+    except (ConfigError, ValueError, OSError) as exc:
+        print(f"lessor ddns: cannot start: {exc}", file=sys.stderr)
+        return 1
+    daemon.run()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="lessor",
@@ -77,9 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="service", required=True, metavar="SERVICE")
     _service_parser(sub, 4)
     _service_parser(sub, 6)
+    _ddns_parser(sub)
     args = parser.parse_args(argv)
     if args.service in ("dhcp4", "dhcp6"):
         return run_service(args, int(args.service[-1]))
+    if args.service == "ddns":
+        return run_ddns(args)
     parser.error(f"unknown service {args.service}")
     return 2
 
