@@ -5,7 +5,7 @@ Feature: DHCPv4 Client FQDN option (RFC 4702) with DNS updates enabled
   the server overrode its S wish, and E says the name is in canonical wire format rather than the
   deprecated ASCII encoding (RFC 4702 2.1). A server answers in the client's encoding and SHOULD set
   RCODE1 and RCODE2 to 255 (RFC 4702 2.1, 2.2). A name without the terminating root label is partial
-  (RFC 4702 2.3.1): the server completes it. The lease records whether the server updates the forward
+  (RFC 4702 2.3): the server completes it. The lease records whether the server updates the forward
   (A) and reverse (PTR) records and the name it used.
 
   Background:
@@ -89,7 +89,7 @@ Feature: DHCPv4 Client FQDN option (RFC 4702) with DNS updates enabled
     And the response option fqdn has flags S
     And the response option fqdn has name myhost.example.com.
 
-  Scenario: RFC 4702 2.3.1 - a partial name is completed with the qualifying suffix
+  Scenario: RFC 4702 2.3 - a partial name is completed with the qualifying suffix
     Given the server is started
     And the client adds option fqdn with flags S and name myhost
     When the client completes a DORA exchange
@@ -97,7 +97,7 @@ Feature: DHCPv4 Client FQDN option (RFC 4702) with DNS updates enabled
     And the response option fqdn has name myhost.example.com.
     And the lease for $yiaddr has hostname myhost.example.com.
 
-  Scenario: RFC 4702 2.3.1 - a fully qualified name outside the suffix is kept as sent
+  Scenario: RFC 4702 2.3 - a fully qualified name outside the suffix is kept as sent
     Given the server is started
     And the client adds option fqdn with flags S and name laptop.example.org.
     When the client completes a DORA exchange
@@ -137,7 +137,7 @@ Feature: DHCPv4 Client FQDN option (RFC 4702) with DNS updates enabled
     When the client completes a DORA exchange
     Then the response option fqdn has name host-$dashed.example.com.
 
-  Scenario: RFC 4702 2.3.1 - an empty name with when-not-present gets a generated name
+  Scenario: RFC 4702 2.3 - an empty name with when-not-present gets a generated name
     Given the server parameter ddns-replace-client-name is when-not-present
     And the server parameter ddns-generated-prefix is host
     And the server is started

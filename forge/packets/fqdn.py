@@ -17,8 +17,6 @@ from dataclasses import dataclass
 #: encoding rather than the deprecated ASCII one.
 FLAGS4 = {"S": 0x01, "O": 0x02, "E": 0x04, "N": 0x08}
 FLAGS6 = {"S": 0x01, "O": 0x02, "N": 0x04}
-#: What a server sends in RCODE1 and RCODE2 (RFC 4702 2.2: "A server SHOULD set these to 255").
-SERVER_RCODE = 255
 
 
 class FqdnError(ValueError):
@@ -63,7 +61,7 @@ def format_flags(flags: frozenset[str] | set[str]) -> str:
 # -- names ------------------------------------------------------------------
 def encode_name(name: str) -> bytes:
     """A name in DNS wire format (RFC 1035 3.1). A fully qualified name ("host.example.com.") ends with
-    the root label; a partial name ("host") does not (RFC 4702 2.3.1, RFC 4704 4.1). "" is empty."""
+    the root label; a partial name ("host") does not (RFC 4702 2.3, RFC 4704 4.2). "" is empty."""
     text = name.strip()
     if text in ("", "."):
         return b"\x00" if text == "." else b""
@@ -134,7 +132,7 @@ class ClientFqdn:
 # -- option 81 (RFC 4702) ----------------------------------------------------------
 def option81(flags: frozenset[str] | set[str], name: str, *, rcode1: int = 0, rcode2: int = 0) -> bytes:
     """Option 81 data. The name is wire-encoded when E is among the flags, else in the deprecated ASCII
-    encoding (RFC 4702 2.3.1: "host.example.com." fully qualified, "host" partial)."""
+    encoding (RFC 4702 2.3.1)."""
     bits = flag_bits(flags, 4)
     body = encode_name(name) if "E" in flags else name.strip().encode()
     return bytes([bits, rcode1, rcode2]) + body
