@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import dns.exception
 import dns.flags
 import dns.message
+import dns.name
 import dns.opcode
 import dns.rcode
 import dns.tsig
@@ -23,10 +24,11 @@ import dns.tsig
 from server.ddns.config import DnsServer, TsigKey
 
 SUCCESS, TIMEOUT, INVALID_RESPONSE, IO_ERROR = "SUCCESS", "TIMEOUT", "INVALID_RESPONSE", "IO_ERROR"
-TSIG_ALGORITHMS = {
-    "HMAC-MD5": dns.tsig.HMAC_MD5, "HMAC-SHA1": dns.tsig.HMAC_SHA1, "HMAC-SHA224": dns.tsig.HMAC_SHA224,
-    "HMAC-SHA256": dns.tsig.HMAC_SHA256, "HMAC-SHA384": dns.tsig.HMAC_SHA384, "HMAC-SHA512": dns.tsig.HMAC_SHA512,
-}
+# Algorithm names as Kea puts them on the wire (lower case; dnspython's own HMAC-MD5 name is upper case).
+TSIG_ALGORITHMS = {a: dns.name.from_text(str(n).lower()) for a, n in (
+    ("HMAC-MD5", dns.tsig.HMAC_MD5), ("HMAC-SHA1", dns.tsig.HMAC_SHA1), ("HMAC-SHA224", dns.tsig.HMAC_SHA224),
+    ("HMAC-SHA256", dns.tsig.HMAC_SHA256), ("HMAC-SHA384", dns.tsig.HMAC_SHA384),
+    ("HMAC-SHA512", dns.tsig.HMAC_SHA512))}
 KEY_STATS = ("update-sent", "update-success", "update-timeout", "update-error")
 
 
