@@ -4,6 +4,7 @@ work folder, a foreground process on the SUT's host, readiness by polling, its f
 from __future__ import annotations
 
 import abc
+import signal
 from pathlib import Path
 
 from forge.adapters.base import ServerStartError, log_tail, poll
@@ -71,8 +72,19 @@ class Daemon(abc.ABC):
             raise ServerStartError(f"{self.name} was not ready after {self.start_timeout}s; "
                                    f"its log:\n{log_tail(self.log())}")
 
+    def pause(self) -> None:
+        """Freeze the process (SIGSTOP): its sockets stay open, so clients see time-outs, not refusals."""
+        if not self.running():
+            raise ServerStartError(f"{self.name} is not running")
+        self.process.signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process is not None:
+            self.process.signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None:
+            self.resume()  # a frozen process would not act on SIGTERM
             self.process.stop()
             self.process = None
 

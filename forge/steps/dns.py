@@ -212,6 +212,17 @@ def dns_stopped(scenario):
     _dns_server(scenario).stop()
 
 
+@step("the DNS server stops answering")
+def dns_paused(scenario):
+    """The server is frozen (SIGSTOP): its port stays open, so updates time out instead of being refused."""
+    _dns_server(scenario).pause()
+
+
+@step("the DNS server answers again")
+def dns_resumed(scenario):
+    _dns_server(scenario).resume()
+
+
 @step("the DHCP-DDNS daemon is started")
 def d2_started(scenario):
     d2 = _d2(scenario)
@@ -255,6 +266,21 @@ def d2_processed(scenario, least, count):
         raise CheckFailed(f"expected {d2.name} to have received {count} requests, it received "
                           f"{stats.get('ncr-received')}: {_counters(stats)}")
     scenario.log(f"{d2.name}: {_counters(stats)}")
+
+
+@then(parsers.re(r"the DHCP-DDNS daemon statistic (?P<name>\S+) is (?P<least>at least )?(?P<value>\d+)$"))
+def d2_statistic(scenario, name, least, value):
+    """One of D2's statistics (ncr-received, update-sent, update-success, update-timeout, update-error, ...),
+    once D2 has finished its work."""
+    d2 = _running_d2(scenario)
+    if d2 is None:
+        raise CheckFailed("the DHCP-DDNS daemon is not running")
+    ok, stats = d2.settled(None, D2_QUIET, D2_TIMEOUT)
+    got = stats.get(name)
+    if got is None:
+        raise CheckFailed(f"{d2.name} has no statistic {name!r}: {_counters(stats)}")
+    if (got < int(value)) if least else (got != int(value)):
+        raise CheckFailed(f"expected {d2.name}'s {name} to be {least or ''}{value}, it is {got}: {_counters(stats)}")
 
 
 def _wait_for_d2(scenario) -> None:
@@ -399,7 +425,9 @@ def _await_log(scenario, who: str, read, text: str) -> None:
     pattern = text.strip().strip('"')
     if poll(lambda: pattern in read(), DNS_TIMEOUT, interval=0.1):
         return
-    tail = "\n".join("    | " + line for line in read().strip().splitlines()[-25:])
+    # Control-channel chatter (the checks' own statistics polls) says nothing here.
+    lines = [line for line in read().strip().splitlines() if "COMMAND_" not in line]
+    tail = "\n".join("    | " + line for line in lines[-25:])
     raise CheckFailed(f"expected {who}'s log to contain {pattern!r} within {DNS_TIMEOUT}s; it ends:\n{tail}")
 
 
