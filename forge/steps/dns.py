@@ -405,12 +405,14 @@ def has_no_ptr(scenario, address):
 @then(parsers.parse("the DNS has no records for {name}"))
 def has_nothing(scenario, name):
     fqdn = _fqdn(scenario, name)
-    for rdtype in ("A", "AAAA", "DHCID"):
-        _absent(scenario, fqdn, rdtype)
-
-
-def _absent(scenario, name: str, rdtype: str) -> None:
     _wait_for_d2(scenario)
+    for rdtype in ("A", "AAAA", "DHCID"):
+        _absent(scenario, fqdn, rdtype, wait=False)
+
+
+def _absent(scenario, name: str, rdtype: str, wait: bool = True) -> None:
+    if wait:
+        _wait_for_d2(scenario)
     rcode, found = _query(scenario, name, rdtype)
     if rcode == -1:
         raise CheckFailed(f"the DNS server at {_server(scenario)[0]} does not answer, so it cannot show that "
