@@ -25,7 +25,9 @@ from server.ddns.ncr import CHG_ADD, NameChangeRequest
 
 MAX_TRIES_PER_SERVER = 3
 MAX_ADD_REPLACE_ROUNDS = 5  # add -> YXDOMAIN -> replace -> NXDOMAIN -> add ... cannot go on forever
-REMOVED_OK = {dns.rcode.NOERROR, dns.rcode.NXDOMAIN, dns.rcode.YXRRSET, dns.rcode.NXRRSET}
+# A removal step is done when it worked or there was nothing (left) to remove; YXRRSET (the name still has
+# addresses, e.g. another client's) fails it, as it does in Kea.
+REMOVED_OK = {dns.rcode.NOERROR, dns.rcode.NXDOMAIN, dns.rcode.NXRRSET}
 
 
 @dataclass(frozen=True)
