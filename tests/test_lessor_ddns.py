@@ -301,7 +301,7 @@ def test_full_queue_refuses_with_a_log_line(named, d2):
         for _ in range(100):
             daemon.send(ncr(f"q{sent}.example.org.", "192.0.2.99", reverse=False))
             sent += 1
-        assert poll(lambda: daemon.stat("ncr-received") == sent, 10), daemon.output()
+        assert poll(lambda n=sent: daemon.stat("ncr-received") == n, 10), daemon.output()
     assert "DHCP_DDNS_QUEUE_MGR_QUEUE_FULL" in daemon.text()
     assert "maximum number of entries 1024" in daemon.text()
     refused = daemon.stat("ncr-error")
