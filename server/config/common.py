@@ -3,10 +3,21 @@ values, option definitions and option data, and the sections both families have.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
+import re
 
 from server.config.errors import ConfigError, NotSupportedYet
-from server.config.model import ConfiguredOption, ExpiredLeases, LeaseDatabase, Logger, LoggerOutput
+from server.config.model import (
+    REPLACE_MODES,
+    ConfiguredOption,
+    DdnsParams,
+    DhcpDdns,
+    ExpiredLeases,
+    LeaseDatabase,
+    Logger,
+    LoggerOutput,
+)
 from server.wire.optiondata import OptionDataError, encode_option_data
 from server.wire.optiondefs import OptionDef, OptionDefError, OptionDefs
 
@@ -245,7 +256,6 @@ def pool_bounds(item: dict, path: str, subnet, version: int) -> tuple[int, int]:
 DEFAULT_ONLY_SECTIONS = {
     "multi-threading": {"enable-multi-threading": False, "thread-pool-size": 0, "packet-queue-size": 64},
     "hooks-libraries": {},
-    "dhcp-ddns": {"enable-updates": False},
     "sanity-checks": {"lease-checks": "warn"},
 }
 
@@ -264,3 +274,123 @@ def family_root(doc, family: int, supported: set[str], kea_only: set[str]) -> tu
         if key in g:
             only_defaults(g[key], f"{path}/{key}", defaults)
     return path, g
+
+
+# -- DNS updates ---------------------------------------------------------------------
+
+# Kea's DDNS parameters, inherited global -> shared network -> subnet: key -> (DdnsParams field, type).
+DDNS_KEYS = {
+    "ddns-send-updates": ("send_updates", bool),
+    "ddns-override-no-update": ("override_no_update", bool),
+    "ddns-override-client-update": ("override_client_update", bool),
+    "ddns-replace-client-name": ("replace_client_name", str),
+    "ddns-generated-prefix": ("generated_prefix", str),
+    "ddns-qualifying-suffix": ("qualifying_suffix", str),
+    "ddns-update-on-renew": ("update_on_renew", bool),
+    "ddns-use-conflict-resolution": ("use_conflict_resolution", bool),
+    "hostname-char-set": ("hostname_char_set", str),
+    "hostname-char-replacement": ("hostname_char_replacement", str),
+}
+# Keys Kea 2.2 still takes inside `dhcp-ddns` (deprecated): each moves to its global parameter unless that
+# is set too, in which case the global one wins (Kea's DHCPSRV_CFGMGR_DDNS_PARAMETER_MOVED / _IGNORED).
+DHCP_DDNS_DEPRECATED = {
+    "override-no-update": "ddns-override-no-update",
+    "override-client-update": "ddns-override-client-update",
+    "replace-client-name": "ddns-replace-client-name",
+    "generated-prefix": "ddns-generated-prefix",
+    "qualifying-suffix": "ddns-qualifying-suffix",
+    "hostname-char-set": "hostname-char-set",
+    "hostname-char-replacement": "hostname-char-replacement",
+}
+DHCP_DDNS_KEYS = {"enable-updates", "server-ip", "server-port", "sender-ip", "sender-port", "max-queue-size",
+                  "ncr-protocol", "ncr-format"}
+
+
+def ddns_params(obj: dict, path: str, parent: DdnsParams, keys: dict | None = None) -> DdnsParams:
+    """The DDNS parameters set at one level over those inherited from `parent`. `keys` maps a key to the
+    JSON path where it was written, when that is not `path/key` (deprecated keys from dhcp-ddns)."""
+    changes = {}
+    for key, (attr, kind) in DDNS_KEYS.items():
+        if key not in obj:
+            continue
+        where = (keys or {}).get(key, f"{path}/{key}")
+        value = obj[key]
+        if key == "ddns-replace-client-name" and isinstance(value, bool):
+            raise ConfigError(where, "boolean values are no longer supported (Kea 2.2): use never, always, "
+                                     "when-present or when-not-present")
+        if not isinstance(value, kind):
+            raise ConfigError(where, f"expected {'a boolean' if kind is bool else 'a string'}, got {value!r}")
+        if key == "ddns-replace-client-name":
+            value = value.lower()
+            if value not in REPLACE_MODES:
+                raise ConfigError(where, f"{obj[key]!r} is not one of {', '.join(REPLACE_MODES)}")
+        elif key == "hostname-char-set" and value:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ConfigError(where, f"{value!r} is not a valid regular expression: {exc}") from None
+        changes[attr] = value
+    return dataclasses.replace(parent, **changes) if changes else parent
+
+
+def _port(obj: dict, key: str, path: str, default: int) -> int:
+    value = typed(obj, key, path, int, default)
+    if not 0 <= value <= 65535:
+        raise ConfigError(f"{path}/{key}", f"{value} is not a port number (0-65535)")
+    return value
+
+
+def _ip_text(obj: dict, key: str, path: str, default: str | None):
+    text = typed(obj, key, path, str, default)
+    if text is None:
+        return None
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise ConfigError(f"{path}/{key}", f"{text!r} is not an IP address") from None
+
+
+def dhcp_ddns(obj, path: str) -> tuple[DhcpDdns, dict, dict]:
+    """Kea's `dhcp-ddns` map: the link to the DHCP-DDNS daemon, and the deprecated DDNS parameters found
+    in it as {global key: value} with {global key: JSON path}."""
+    check_keys(obj, path, ANYWHERE | DHCP_DDNS_KEYS | set(DHCP_DDNS_DEPRECATED))
+    if "enable-updates" not in obj:
+        raise ConfigError(path, "missing 'enable-updates' (Kea requires it in dhcp-ddns)")
+    server_ip = _ip_text(obj, "server-ip", path, "127.0.0.1")
+    sender_ip = _ip_text(obj, "sender-ip", path, None)
+    if sender_ip is None:
+        sender_ip = ipaddress.ip_address("0.0.0.0" if server_ip.version == 4 else "::")
+    if sender_ip.version != server_ip.version:
+        raise ConfigError(f"{path}/sender-ip", f"address family mismatch: server-ip {server_ip} is IPv"
+                                               f"{server_ip.version}, sender-ip {sender_ip} is IPv{sender_ip.version}")
+    protocol = typed(obj, "ncr-protocol", path, str, "UDP").upper()
+    if protocol == "TCP":
+        raise NotSupportedYet(f"{path}/ncr-protocol")
+    if protocol != "UDP":
+        raise ConfigError(f"{path}/ncr-protocol", f"{obj['ncr-protocol']!r} is not UDP (nor TCP)")
+    fmt = typed(obj, "ncr-format", path, str, "JSON").upper()
+    if fmt != "JSON":
+        raise ConfigError(f"{path}/ncr-format", f"{obj['ncr-format']!r} is not JSON, the only NCR format")
+    queue = typed(obj, "max-queue-size", path, int, 1024)
+    if queue < 0:
+        raise ConfigError(f"{path}/max-queue-size", f"{queue} is negative")
+    cfg = DhcpDdns(enable_updates=typed(obj, "enable-updates", path, bool), server_ip=str(server_ip),
+                   server_port=_port(obj, "server-port", path, 53001), sender_ip=str(sender_ip),
+                   sender_port=_port(obj, "sender-port", path, 0), max_queue_size=queue,
+                   ncr_protocol=protocol, ncr_format=fmt)
+    if (cfg.server_ip, cfg.server_port) == (cfg.sender_ip, cfg.sender_port):
+        raise ConfigError(path, f"server and sender cannot share the same address and port: {cfg.server_ip} "
+                                f"port {cfg.server_port}")
+    moved = {DHCP_DDNS_DEPRECATED[k]: v for k, v in obj.items() if k in DHCP_DDNS_DEPRECATED}
+    where = {DHCP_DDNS_DEPRECATED[k]: f"{path}/{k}" for k in obj if k in DHCP_DDNS_DEPRECATED}
+    return cfg, moved, where
+
+
+def global_ddns(g: dict, path: str) -> tuple[DhcpDdns, DdnsParams]:
+    """The dhcp-ddns link and the global DDNS parameters (deprecated dhcp-ddns keys included)."""
+    link, moved, where = DhcpDdns(), {}, {}
+    if "dhcp-ddns" in g:
+        link, moved, where = dhcp_ddns(g["dhcp-ddns"], f"{path}/dhcp-ddns")
+    merged = {**{k: v for k, v in moved.items() if k not in g}, **g}
+    where = {k: w for k, w in where.items() if k not in g}
+    return link, ddns_params(merged, path, DdnsParams(enable_updates=link.enable_updates), where)

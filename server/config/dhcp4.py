@@ -10,10 +10,13 @@ import ipaddress
 
 from server.config.common import (
     ANYWHERE,
+    DDNS_KEYS,
     check_keys,
     control_socket,
+    ddns_params,
     expired_leases,
     family_root,
+    global_ddns,
     hex_bytes,
     lease_database,
     loggers,
@@ -36,7 +39,7 @@ from server.wire.optiondefs import OptionDefs
 INHERITED = {
     "valid-lifetime", "min-valid-lifetime", "max-valid-lifetime", "renew-timer", "rebind-timer",
     "calculate-tee-times", "t1-percent", "t2-percent", "match-client-id", "authoritative", "next-server",
-    "server-hostname", "boot-file-name",
+    "server-hostname", "boot-file-name", *DDNS_KEYS,
 }
 GLOBAL_SUPPORTED = INHERITED | ANYWHERE | {
     "interfaces-config", "lease-database", "subnet4", "shared-networks", "option-data", "option-def",
@@ -46,12 +49,10 @@ GLOBAL_SUPPORTED = INHERITED | ANYWHERE | {
 GLOBAL_KEA_ONLY = {
     "cache-threshold", "cache-max-age", "server-tag", "parked-packet-limit", "statistic-default-sample-count",
     "statistic-default-sample-age", "early-global-reservations-lookup", "ip-reservations-unique",
-    "reservations-lookup-first", "ddns-send-updates", "ddns-override-no-update", "ddns-override-client-update",
-    "ddns-replace-client-name", "ddns-generated-prefix", "ddns-qualifying-suffix", "ddns-update-on-renew",
-    "ddns-use-conflict-resolution", "store-extended-info", "hosts-database", "hosts-databases",
+    "reservations-lookup-first", "store-extended-info", "hosts-database", "hosts-databases",
     "host-reservation-identifiers", "client-classes", "dhcp4o6-port", "dhcp-queue-control", "reservations",
     "config-control", "reservation-mode", "reservations-global", "reservations-in-subnet",
-    "reservations-out-of-pool", "compatibility", "hostname-char-set", "hostname-char-replacement",
+    "reservations-out-of-pool", "compatibility",
 }
 SUBNET_SUPPORTED = INHERITED | ANYWHERE | {
     "id", "subnet", "pools", "option-data", "relay", "interface", "reservations",
@@ -59,10 +60,7 @@ SUBNET_SUPPORTED = INHERITED | ANYWHERE | {
 SUBNET_KEA_ONLY = {
     "client-class", "require-client-classes", "4o6-interface", "4o6-interface-id", "4o6-subnet",
     "reservation-mode", "reservations-global", "reservations-in-subnet", "reservations-out-of-pool",
-    "store-extended-info", "ddns-send-updates", "ddns-override-no-update", "ddns-override-client-update",
-    "ddns-replace-client-name", "ddns-generated-prefix", "ddns-qualifying-suffix", "ddns-update-on-renew",
-    "ddns-use-conflict-resolution", "hostname-char-set", "hostname-char-replacement", "cache-threshold",
-    "cache-max-age",
+    "store-extended-info", "cache-threshold", "cache-max-age",
 }
 SHARED_SUPPORTED = (SUBNET_SUPPORTED - {"id", "subnet", "pools", "reservations"}) | {"name", "subnet4"}
 SHARED_KEA_ONLY = SUBNET_KEA_ONLY - {"4o6-interface", "4o6-interface-id", "4o6-subnet"}
@@ -131,6 +129,7 @@ def _apply_inherited(target: Subnet4, obj: dict, path: str) -> None:
         value = typed(obj, key, path, str)
         if value is not None:
             setattr(target, key.replace("-", "_"), value)
+    target.ddns = ddns_params(obj, path, target.ddns)
 
 
 def _subnet(item, path: str, parent: Subnet4, parent_options, defs: OptionDefs, shared: str | None) -> Subnet4:
@@ -150,7 +149,7 @@ def _subnet(item, path: str, parent: Subnet4, parent_options, defs: OptionDefs, 
     s = Subnet4(id=subnet_id, network=int(net.network_address), prefixlen=net.prefixlen, shared_network=shared)
     for attr in ("valid_lifetime", "min_valid_lifetime", "max_valid_lifetime", "renew_timer", "rebind_timer",
                  "calculate_tee_times", "t1_percent", "t2_percent", "match_client_id", "authoritative",
-                 "next_server", "server_hostname", "boot_file_name", "interface", "relay_addresses"):
+                 "next_server", "server_hostname", "boot_file_name", "interface", "relay_addresses", "ddns"):
         setattr(s, attr, getattr(parent, attr))
     explicit_valid = "valid-lifetime" in item
     _apply_inherited(s, item, path)
@@ -238,6 +237,7 @@ def parse_dhcp4(doc: dict) -> Dhcp4Config:
     global_options = parse_option_data(g.get("option-data"), f"{path}/option-data", defs)
     base = Subnet4(id=0, network=0, prefixlen=0)
     _apply_inherited(base, g, path)
+    cfg.dhcp_ddns, base.ddns = global_ddns(g, path)
     if "valid-lifetime" in g:
         base.min_valid_lifetime = uint32(g, "min-valid-lifetime", path, base.valid_lifetime)
         base.max_valid_lifetime = uint32(g, "max-valid-lifetime", path, base.valid_lifetime)

@@ -6,10 +6,13 @@ import ipaddress
 
 from server.config.common import (
     ANYWHERE,
+    DDNS_KEYS,
     check_keys,
     control_socket,
+    ddns_params,
     expired_leases,
     family_root,
+    global_ddns,
     hex_bytes,
     lease_database,
     loggers,
@@ -26,7 +29,7 @@ from server.wire.optiondefs import OptionDefs
 INHERITED = {
     "preferred-lifetime", "min-preferred-lifetime", "max-preferred-lifetime", "valid-lifetime",
     "min-valid-lifetime", "max-valid-lifetime", "renew-timer", "rebind-timer", "calculate-tee-times",
-    "t1-percent", "t2-percent", "rapid-commit",
+    "t1-percent", "t2-percent", "rapid-commit", *DDNS_KEYS,
 }
 GLOBAL_SUPPORTED = INHERITED | ANYWHERE | {
     "interfaces-config", "lease-database", "subnet6", "shared-networks", "option-data", "option-def", "server-id",
@@ -36,12 +39,10 @@ GLOBAL_SUPPORTED = INHERITED | ANYWHERE | {
 GLOBAL_KEA_ONLY = {
     "cache-threshold", "cache-max-age", "server-tag", "parked-packet-limit", "statistic-default-sample-count",
     "statistic-default-sample-age", "early-global-reservations-lookup", "ip-reservations-unique",
-    "reservations-lookup-first", "ddns-send-updates", "ddns-override-no-update", "ddns-override-client-update",
-    "ddns-replace-client-name", "ddns-generated-prefix", "ddns-qualifying-suffix", "ddns-update-on-renew",
-    "ddns-use-conflict-resolution", "store-extended-info", "hosts-database", "hosts-databases",
+    "reservations-lookup-first", "store-extended-info", "hosts-database", "hosts-databases",
     "host-reservation-identifiers", "client-classes", "dhcp4o6-port", "dhcp-queue-control", "reservations",
     "config-control", "reservation-mode", "reservations-global", "reservations-in-subnet",
-    "reservations-out-of-pool", "compatibility", "hostname-char-set", "hostname-char-replacement",
+    "reservations-out-of-pool", "compatibility",
     "relay-supplied-options", "mac-sources",
 }
 SUBNET_SUPPORTED = INHERITED | ANYWHERE | {
@@ -49,10 +50,7 @@ SUBNET_SUPPORTED = INHERITED | ANYWHERE | {
 }
 SUBNET_KEA_ONLY = {
     "client-class", "require-client-classes", "reservation-mode", "reservations-global", "reservations-in-subnet",
-    "reservations-out-of-pool", "store-extended-info", "ddns-send-updates", "ddns-override-no-update",
-    "ddns-override-client-update", "ddns-replace-client-name", "ddns-generated-prefix", "ddns-qualifying-suffix",
-    "ddns-update-on-renew", "ddns-use-conflict-resolution", "hostname-char-set", "hostname-char-replacement",
-    "cache-threshold", "cache-max-age",
+    "reservations-out-of-pool", "store-extended-info", "cache-threshold", "cache-max-age",
 }
 SHARED_SUPPORTED = (SUBNET_SUPPORTED - {"id", "subnet", "pools", "pd-pools", "reservations"}) | {"name", "subnet6"}
 POOL_SUPPORTED = ANYWHERE | {"pool", "option-data"}
@@ -108,6 +106,7 @@ def _apply_inherited(target: Subnet6, obj: dict, path: str) -> None:
             if not 0 < value < 1:
                 raise ConfigError(f"{path}/{key}", f"{value} must be between 0 and 1")
             setattr(target, key.replace("-", "_"), float(value))
+    target.ddns = ddns_params(obj, path, target.ddns)
 
 
 def _relay(obj, path: str) -> frozenset[int]:
@@ -169,7 +168,7 @@ def _reservation(item, path: str, subnet: Subnet6, defs: OptionDefs) -> Reservat
 
 _COPIED = ("preferred_lifetime", "min_preferred_lifetime", "max_preferred_lifetime", "valid_lifetime",
            "min_valid_lifetime", "max_valid_lifetime", "renew_timer", "rebind_timer", "calculate_tee_times",
-           "t1_percent", "t2_percent", "rapid_commit", "interface", "interface_id", "relay_addresses")
+           "t1_percent", "t2_percent", "rapid_commit", "interface", "interface_id", "relay_addresses", "ddns")
 
 
 def _subnet(item, path: str, parent: Subnet6, parent_options, defs: OptionDefs, shared: str | None) -> Subnet6:
@@ -268,6 +267,8 @@ def parse_dhcp6(doc: dict) -> Dhcp6Config:
     cfg.options = parse_option_data(g.get("option-data"), f"{path}/option-data", defs, 6)
     base = Subnet6(id=0, network=0, prefixlen=0)
     _apply_inherited(base, g, path)
+    cfg.dhcp_ddns, base.ddns = global_ddns(g, path)
+    cfg.ddns = base.ddns
     subnets: list[Subnet6] = []
     for i, item in enumerate(typed(g, "subnet6", path, list, [])):
         subnets.append(_subnet(item, f"{path}/subnet6[{i}]", base, cfg.options, defs, None))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from server.config.model import ConfiguredOption, ExpiredLeases, LeaseDatabase, Logger
+from server.config.model import ConfiguredOption, DdnsParams, DhcpDdns, ExpiredLeases, LeaseDatabase, Logger
 
 
 @dataclass
@@ -61,6 +61,7 @@ class Subnet4:
     next_server: int = 0
     server_hostname: str = ""
     boot_file_name: str = ""
+    ddns: DdnsParams = field(default_factory=DdnsParams)
 
     @property
     def mask(self) -> int:
@@ -88,6 +89,7 @@ class Dhcp4Config:
     expired: ExpiredLeases = field(default_factory=ExpiredLeases)
     loggers: list[Logger] = field(default_factory=list)
     control_socket: str | None = None
+    dhcp_ddns: DhcpDdns = field(default_factory=DhcpDdns)
     source: dict = field(default_factory=dict)  # the Dhcp4 object as given, for config-get
 
     def subnet_by_id(self, subnet_id: int) -> Subnet4 | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from server.config.model import ConfiguredOption, ExpiredLeases, LeaseDatabase, Logger
+from server.config.model import ConfiguredOption, DdnsParams, DhcpDdns, ExpiredLeases, LeaseDatabase, Logger
 
 
 def mask128(prefixlen: int) -> int:
@@ -80,6 +80,7 @@ class Subnet6:
     calculate_tee_times: bool = True
     t1_percent: float = 0.5
     t2_percent: float = 0.8
+    ddns: DdnsParams = field(default_factory=DdnsParams)
 
     @property
     def mask(self) -> int:
@@ -117,4 +118,6 @@ class Dhcp6Config:
     loggers: list[Logger] = field(default_factory=list)
     control_socket: str | None = None
     options: dict[int, ConfiguredOption] = field(default_factory=dict)  # global, for Information-request
+    dhcp_ddns: DhcpDdns = field(default_factory=DhcpDdns)
+    ddns: DdnsParams = field(default_factory=DdnsParams)  # global, for messages without a subnet
     source: dict = field(default_factory=dict)

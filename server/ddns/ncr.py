@@ -128,3 +128,12 @@ def decode(datagram: bytes) -> NameChangeRequest:
 def ttl_for(valid_lifetime: int) -> int:
     """Kea 2.2's DNS TTL for a lease: a third of its lifetime, at least 600 s (RFC 4702 5 suggests it)."""
     return max(600, valid_lifetime // 3)
+
+
+def for_lease(change_type: int, hostname: str, address: str, dhcid: bytes, cltt: int, valid_lifetime: int,
+              forward: bool, reverse: bool, use_conflict_resolution: bool) -> NameChangeRequest:
+    """The NCR a DHCP server sends for a lease, as Kea's: the lease's name (made fully qualified),
+    lease-expires-on = cltt + valid lifetime, lease-length = ttl_for(valid lifetime)."""
+    fqdn = hostname if hostname.endswith(".") else hostname + "."
+    return NameChangeRequest(change_type, forward, reverse, fqdn, address, dhcid, cltt + valid_lifetime,
+                             ttl_for(valid_lifetime), use_conflict_resolution)

@@ -6,11 +6,14 @@ None with the reason logged at debug level.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
 
 from server.config.model4 import ConfiguredOption, Dhcp4Config, Reservation4, Subnet4
+from server.ddns import dhcid, fqdn4
+from server.ddns.ncr import CHG_ADD, CHG_REMOVE, for_lease
 from server.dhcp4.alloc import STATE_DECLINED, Allocator, Client, reservation_for
 from server.dhcp4.select import SubnetSelector
 from server.leases.lease4 import Lease4
@@ -53,11 +56,13 @@ def ip(address: int) -> str:
 
 
 class Engine:
-    def __init__(self, cfg: Dhcp4Config, leases, stats: Stats, iface_addrs: dict[str, tuple[int, ...]]):
+    def __init__(self, cfg: Dhcp4Config, leases, stats: Stats, iface_addrs: dict[str, tuple[int, ...]],
+                 ncr=None):
         self.cfg = cfg
         self.leases = leases
         self.stats = stats
         self.iface_addrs = iface_addrs
+        self.ncr = ncr  # server.ddns.sender.NcrSender when dhcp-ddns enable-updates is true, else None
         self.selector = SubnetSelector(cfg)
         self.alloc = Allocator(leases)
         self.now = lambda: int(time.time())
@@ -176,12 +181,24 @@ class Engine:
         pkt = q.pkt
         valid = self._lifetime(pkt, subnet)
         res = reservation_for(subnet, client)
+        name = None
+        opts = pkt.options
+        if 81 in opts or 12 in opts or (res is not None and res.hostname) or \
+                subnet.ddns.replace_client_name in ("always", "when-not-present"):
+            try:
+                name = fqdn4.decide(opts, res.hostname if res is not None else "", subnet.ddns)
+            except fqdn4.FqdnError as exc:
+                self.stats.inc("pkt4-parse-failed")
+                return self._drop(q, str(exc))
         if kind == ACK:
             now = self.now()
             old = self.leases.get(address)
+            ddns = self.ncr is not None and subnet.ddns.enabled
+            moved_from = self.alloc.existing(self.selector.family(subnet), client) if ddns else None
             lease = Lease4(address=address, hwaddr=bytes(pkt.chaddr), client_id=pkt.options.get(61) or None,
                            valid_lifetime=valid, cltt=now, subnet_id=subnet.id,
-                           hostname=res.hostname if res is not None else "")
+                           hostname=name.lease_hostname(address, subnet.ddns) if name is not None else "",
+                           fqdn_fwd=name is not None and name.forward, fqdn_rev=name is not None and name.reverse)
             try:
                 if old is None:
                     self.leases.add(lease)
@@ -194,6 +211,10 @@ class Engine:
                 self.stats.inc(f"subnet[{subnet.id}].assigned-addresses")
                 if old is not None and old.state == 0 and old.subnet_id != subnet.id and old.expire > now:
                     self.stats.inc(f"subnet[{old.subnet_id}].assigned-addresses", -1)
+            if ddns:
+                self._ddns_ack(subnet, lease, old, moved_from, client, pkt.htype, now)
+        elif name is not None:
+            name.lease_hostname(address, subnet.ddns)
         reply = self._reply(q, kind, subnet, res)
         reply.yiaddr = address
         if kind == ACK:
@@ -205,8 +226,62 @@ class Engine:
             opts[58] = t1.to_bytes(4, "big")
         if t2 is not None:
             opts[59] = t2.to_bytes(4, "big")
-        self._add_options(reply, pkt, subnet, res, address)
+        self._add_options(reply, pkt, subnet, res, address, reserved_hostname=False)
+        if name is not None:
+            code, data = name.option()
+            reply.options[code] = data
+            if 82 in reply.options:
+                reply.options[82] = reply.options.pop(82)  # the relay agent information stays last
         return self._deliver(q, reply, kind)
+
+    # -- DNS updates (RFC 4702 4, Kea's NameChangeRequests) ------------------------------
+    def _ddns_ack(self, subnet: Subnet4, lease: Lease4, old: Lease4 | None, moved_from: Lease4 | None,
+                  client: Client, htype: int, now: int) -> None:
+        """NCRs for an acknowledged lease: add for a new one; for a renewal only when the name, its
+        update directions or the address changed (remove the old first), or always with
+        ddns-update-on-renew."""
+        previous = None
+        if old is not None and old.state == 0:
+            if client.owns(old) and old.expire > now:
+                previous = old
+            else:
+                self.ddns_remove(old, htype)  # reclaimed now: its owner's DNS entries go first
+        if moved_from is not None and moved_from.address != lease.address and moved_from.state == 0:
+            if moved_from.hostname and (moved_from.fqdn_fwd or moved_from.fqdn_rev):
+                self.ddns_remove(moved_from, htype)
+                try:
+                    self.leases.update(dataclasses.replace(moved_from, hostname="", fqdn_fwd=False, fqdn_rev=False))
+                except (OSError, LeaseFileError) as exc:
+                    log.error("DHCP4_LEASE_WRITE_FAILED %s: %s", ip(moved_from.address), exc)
+            if previous is None:
+                previous = moved_from
+        if previous is not None and not subnet.ddns.update_on_renew and previous.address == lease.address and \
+                previous.hostname.lower() == lease.hostname.lower() and \
+                (previous.fqdn_fwd, previous.fqdn_rev) == (lease.fqdn_fwd, lease.fqdn_rev):
+            return
+        if previous is not None and previous.address == lease.address:
+            self.ddns_remove(previous, htype)
+        self._queue_ncr(CHG_ADD, lease, subnet, htype)
+
+    def ddns_remove(self, lease: Lease4, htype: int = 1) -> None:
+        """The remove NCR for a lease that had DNS entries (release, decline, expiry, a new name)."""
+        if self.ncr is not None and lease.hostname and (lease.fqdn_fwd or lease.fqdn_rev):
+            self._queue_ncr(CHG_REMOVE, lease, self.cfg.subnet_by_id(lease.subnet_id), htype)
+
+    def _queue_ncr(self, change: int, lease: Lease4, subnet: Subnet4 | None, htype: int) -> None:
+        if not lease.hostname or not (lease.fqdn_fwd or lease.fqdn_rev):
+            return
+        match_cid = subnet.match_client_id if subnet is not None else True
+        fqdn = lease.hostname if lease.hostname.endswith(".") else lease.hostname + "."
+        try:
+            rdata = dhcid.for_v4_client(lease.client_id if match_cid else None, htype, lease.hwaddr, fqdn)
+        except ValueError as exc:
+            log.error("DHCPSRV_QUEUE_NCR_FAILED %s %s: %s", "add" if change == CHG_ADD else "remove",
+                      ip(lease.address), exc)
+            return
+        self.ncr.send(for_lease(change, fqdn, ip(lease.address), rdata, lease.cltt, lease.valid_lifetime,
+                                lease.fqdn_fwd, lease.fqdn_rev,
+                                subnet.ddns.use_conflict_resolution if subnet is not None else True))
 
     @staticmethod
     def _timers(subnet: Subnet4, valid: int) -> tuple[int | None, int | None]:
@@ -230,6 +305,7 @@ class Engine:
         if not client.owns(lease):
             return self._drop(q, f"RELEASE of {ip(pkt.ciaddr)} by a client that does not hold it")
         self.leases.delete(lease)
+        self.ddns_remove(lease, pkt.htype)
         self.stats.inc(f"subnet[{lease.subnet_id}].assigned-addresses", -1)
         log.info("DHCP4_RELEASE %s released by %s", ip(lease.address), pkt.chaddr.hex(":"))
         return None
@@ -247,6 +323,7 @@ class Engine:
                           valid_lifetime=self.cfg.decline_probation_period, cltt=self.now(),
                           subnet_id=lease.subnet_id, state=STATE_DECLINED)
         self.leases.update(declined)
+        self.ddns_remove(lease, pkt.htype)
         self.stats.inc("declined-addresses")
         self.stats.inc(f"subnet[{lease.subnet_id}].declined-addresses")
         log.info("DHCP4_DECLINE_LEASE %s declined by %s; in probation for %ds", ip(address),
@@ -280,7 +357,7 @@ class Engine:
         return reply
 
     def _add_options(self, reply: Packet4, pkt: Packet4, subnet: Subnet4, res: Reservation4 | None,
-                     address: int) -> None:
+                     address: int, reserved_hostname: bool = True) -> None:
         configured: dict[int, ConfiguredOption] = dict(subnet.options)
         for pool in subnet.pools:
             if pool.start <= address <= pool.end:
@@ -288,7 +365,7 @@ class Engine:
                 break
         if res is not None:
             configured.update(res.options)
-            if res.hostname and (12 in pkt.options or 12 in (pkt.options.get(55) or b"")):
+            if reserved_hostname and res.hostname and (12 in pkt.options or 12 in (pkt.options.get(55) or b"")):
                 reply.options[12] = res.hostname.encode()
         opts = reply.options
         opts[1] = subnet.mask.to_bytes(4, "big")

@@ -12,6 +12,7 @@ import time
 from server.config.dhcp4 import parse_dhcp4
 from server.config.loader import load_file
 from server.config.model4 import Dhcp4Config
+from server.ddns.sender import sender_for
 from server.dhcp4.engine import Engine, Query, Reply, ip
 from server.dhcp4.sockets import IP_PKTINFO, Interface4, ipv4_udp_frame, open_interface
 from server.leases.memfile4 import Memfile4
@@ -32,6 +33,7 @@ class Dhcp4Service(BaseService):
     def __init__(self, config_path: str, port: int = 67, client_port: int = 68, debug: bool = False):
         super().__init__(config_path, port, client_port, debug)
         self._ident = 0
+        self.ncr = None  # the NameChangeRequest sender while dhcp-ddns enable-updates is true
 
     def load_config(self, path: str) -> Dhcp4Config:
         return load_config(path)
@@ -47,7 +49,14 @@ class Dhcp4Service(BaseService):
         return store
 
     def make_engine(self, cfg: Dhcp4Config, interfaces: list[Interface4]) -> Engine:
-        return Engine(cfg, self.leases, self.stats, {i.name: i.addresses for i in interfaces})
+        self.ncr = sender_for(self.ncr, cfg.dhcp_ddns, self.stats, log, "DHCP4")
+        return Engine(cfg, self.leases, self.stats, {i.name: i.addresses for i in interfaces}, self.ncr)
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        if self.ncr is not None:
+            self.ncr.close()
+            self.ncr = None
 
     def open_interfaces(self, cfg: Dhcp4Config) -> list[Interface4]:
         wanted = list(cfg.interfaces)
@@ -85,6 +94,8 @@ class Dhcp4Service(BaseService):
             reply = self.handle_datagram(iface.name, iface.address, data, src[0], ancdata)
             if reply is not None:
                 self._send(iface, reply)
+        if self.ncr is not None and self.ncr.queue:
+            self.ncr.flush()
 
     def handle_datagram(self, iface_name: str, iface_addr: int, data: bytes, src_ip: str,
                         ancdata=()) -> Reply | None:
@@ -140,6 +151,8 @@ class Dhcp4Service(BaseService):
         for lease in batch:
             if deadline and time.monotonic() > deadline:
                 break
+            if lease.state == 0:
+                self.engine.ddns_remove(lease)
             if remove:
                 self.leases.delete(lease)
             elif lease.state == 1:
@@ -148,7 +161,8 @@ class Dhcp4Service(BaseService):
                 self.stats.inc("declined-addresses", -1)
                 self.stats.inc(f"subnet[{lease.subnet_id}].declined-addresses", -1)
             else:
-                self.leases.update(dataclasses.replace(lease, state=2))
+                # Kea clears the name with the DNS entries (the remove NCR went above).
+                self.leases.update(dataclasses.replace(lease, state=2, hostname="", fqdn_fwd=False, fqdn_rev=False))
             if lease.state == 0:
                 self.stats.inc(f"subnet[{lease.subnet_id}].assigned-addresses", -1)
             self.stats.inc("reclaimed-leases")

@@ -3,17 +3,22 @@ Release, Decline, Confirm, Information-request, rapid commit, relays (19). No so
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
 
-from server.config.model import ConfiguredOption
+from server.config.model import ConfiguredOption, DdnsParams
 from server.config.model6 import Dhcp6Config, Subnet6
+from server.ddns import dhcid, fqdn6
+from server.ddns.ncr import CHG_ADD, CHG_REMOVE, for_lease
 from server.dhcp6.alloc import NA, PD, STATE_DECLINED, Allocator6, reservation_for
 from server.dhcp6.select import SubnetSelector6
 from server.leases.lease6 import Lease6
 from server.stats import Stats
 from server.wire import packet6 as p6
+
+FQDN = fqdn6.CLIENT_FQDN
 
 log = logging.getLogger("lessor.dhcp6")
 
@@ -32,6 +37,7 @@ class Query6:
     iface: str
     src: int  # source address as an int
     src_port: int
+    name: fqdn6.Name6 | None = None  # the client's name and the DNS updates for its addresses
 
 
 @dataclass(slots=True)
@@ -43,8 +49,9 @@ class Reply6:
 
 
 class Engine6:
-    def __init__(self, cfg: Dhcp6Config, leases, stats: Stats, server_duid: bytes):
+    def __init__(self, cfg: Dhcp6Config, leases, stats: Stats, server_duid: bytes, ncr=None):
         self.cfg = cfg
+        self.ncr = ncr  # server.ddns.sender.NcrSender when dhcp-ddns enable-updates is true, else None
         self.leases = leases
         self.stats = stats
         self.duid = server_duid
@@ -66,6 +73,17 @@ class Engine6:
         relay_opts = q.relays[-1].options if q.relays else None
         link = int.from_bytes(q.relays[-1].link_address, "big") if q.relays else 0
         subnet = self.selector.select(relay_opts, link, q.iface, q.src)
+        if kind in (1, 3, 5, 6):
+            params = subnet.ddns if subnet is not None else self.cfg.ddns
+            if FQDN in opts or (params.enabled and params.replace_client_name in ("always", "when-not-present")) \
+                    or (subnet is not None and (subnet.by_duid or subnet.by_hw)):
+                res = reservation_for(subnet, opts[CLIENTID][0], None) if subnet is not None else None
+                try:
+                    q.name = fqdn6.decide(opts[FQDN][0] if FQDN in opts else None,
+                                          res.hostname if res is not None else "", params)
+                except fqdn6.FqdnError as exc:
+                    self.stats.inc("pkt6-parse-failed")
+                    return self._drop(q, str(exc))
         handler = {1: self._solicit, 3: self._request, 4: self._confirm, 5: self._renew, 6: self._rebind,
                    8: self._release, 9: self._decline, 11: self._inforequest}[kind]
         return handler(q, opts, subnet)
@@ -106,17 +124,22 @@ class Engine6:
         self._assign(q, opts, subnet, reply, commit=rapid)
         if rapid:
             reply.options.append((RAPID_COMMIT, b""))
+        self._add_fqdn(q, reply)
         return self._finish(q, reply, subnet, opts)
 
     def _request(self, q: Query6, opts, subnet: Subnet6 | None) -> Reply6:
         reply = self._reply(q, 7, opts)
         self._assign(q, opts, subnet, reply, commit=True)
+        self._add_fqdn(q, reply)
         return self._finish(q, reply, subnet, opts)
 
     def _assign(self, q: Query6, opts, subnet: Subnet6 | None, reply: p6.Message6, commit: bool) -> None:
         duid = opts[CLIENTID][0]
         subnets = self.selector.family(subnet)
         now = self.now()
+        name = q.name
+        params = subnet.ddns if subnet is not None else self.cfg.ddns
+        changes: list | None = [] if commit and self.ncr is not None and params.enabled else None
         for data in opts.get(IA_NA, ()):
             iaid, _t1, _t2, sub = p6.decode_ia(data)
             hints = [int.from_bytes(p6.decode_iaaddr(d)[0], "big") for c, d in sub if c == IAADDR]
@@ -128,9 +151,11 @@ class Engine6:
                 continue
             address, s = picked
             preferred, valid = self._lifetimes(s, sub, IAADDR)
+            hostname = name.lease_hostname(address, s.ddns) if name is not None else ""
             if commit and not self._store(Lease6(address=address, duid=duid, valid_lifetime=valid, cltt=now,
                                                  subnet_id=s.id, preferred_lifetime=preferred, lease_type=NA,
-                                                 iaid=iaid, prefix_len=128), s, "nas"):
+                                                 iaid=iaid, prefix_len=128, **_dns(name, hostname)), s, "nas",
+                                          changes):
                 reply.options.append((IA_NA, _ia_body(iaid, 0, 0, [p6.encode_status(NO_ADDRS, "Lease not stored")])))
                 continue
             t1, t2 = _timers(s, preferred)
@@ -153,7 +178,8 @@ class Engine6:
             preferred, valid = self._lifetimes(s, sub, IAPREFIX)
             if commit and not self._store(Lease6(address=prefix, duid=duid, valid_lifetime=valid, cltt=now,
                                                  subnet_id=s.id, preferred_lifetime=preferred, lease_type=PD,
-                                                 iaid=iaid, prefix_len=length), s, "pds"):
+                                                 iaid=iaid, prefix_len=length,
+                                                 **_dns(name, name.name if name is not None else "")), s, "pds"):
                 reply.options.append((IA_PD, _ia_body(iaid, 0, 0, [p6.encode_status(NO_PREFIX, "Lease not stored")])))
                 continue
             t1, t2 = _timers(s, preferred)
@@ -163,6 +189,8 @@ class Engine6:
             iaid = int.from_bytes(data[:4], "big")
             reply.options.append((IA_TA, iaid.to_bytes(4, "big") + p6.encode_status(NO_ADDRS,
                                                                                      "Temporary addresses not served")))
+        if changes:
+            self._ddns_reply(changes, duid, params)
 
     def _lifetimes(self, s: Subnet6, sub, code: int) -> tuple[int, int]:
         preferred, valid = s.preferred_lifetime, s.valid_lifetime
@@ -176,7 +204,7 @@ class Engine6:
                 break
         return min(preferred, valid), valid
 
-    def _store(self, lease: Lease6, s: Subnet6, stat: str) -> bool:
+    def _store(self, lease: Lease6, s: Subnet6, stat: str, changes: list | None = None) -> bool:
         old = self.leases.get(lease.lease_type, lease.address)
         try:
             if old is None:
@@ -188,6 +216,8 @@ class Engine6:
             return False
         if old is None or old.state != 0 or old.expire <= self.now():
             self.stats.inc(f"subnet[{s.id}].assigned-{stat}")
+        if changes is not None:
+            changes.append((old, lease))
         return True
 
     def _extend(self, q: Query6, opts, subnet: Subnet6 | None, rebind: bool) -> Reply6:
@@ -196,7 +226,11 @@ class Engine6:
         duid = opts[CLIENTID][0]
         subnets = self.selector.family(subnet)
         now = self.now()
+        name = q.name
+        params = subnet.ddns if subnet is not None else self.cfg.ddns
+        changes: list | None = [] if self.ncr is not None and params.enabled else None
         for code, kind, sub_code, stat in ((IA_NA, NA, IAADDR, "nas"), (IA_PD, PD, IAPREFIX, "pds")):
+            track = changes if kind == NA else None
             for data in opts.get(code, ()):
                 iaid, _t1, _t2, sub = p6.decode_ia(data)
                 out: list[bytes] = []
@@ -222,18 +256,24 @@ class Engine6:
                         out.append(_lease_option(kind, address, length, 0, 0))
                         continue
                     preferred, valid = self._lifetimes(owner, sub, sub_code)
+                    hostname = "" if name is None else \
+                        name.lease_hostname(address, owner.ddns) if kind == NA else name.name
                     if self._store(Lease6(address=address, duid=duid, valid_lifetime=valid, cltt=now,
                                           subnet_id=owner.id, preferred_lifetime=preferred, lease_type=kind,
-                                          iaid=iaid, prefix_len=length), owner, stat):
+                                          iaid=iaid, prefix_len=length, **_dns(name, hostname)), owner, stat,
+                                   track):
                         out.append(_lease_option(kind, address, length, preferred, valid))
                         best_preferred = preferred if best_preferred is None else min(best_preferred, preferred)
                 for lease in bound:
                     if lease.address not in listed:
                         owner = next(s for s in subnets if s.id == lease.subnet_id)
                         preferred, valid = owner.preferred_lifetime, owner.valid_lifetime
+                        hostname = "" if name is None else \
+                            name.lease_hostname(lease.address, owner.ddns) if kind == NA else name.name
                         if self._store(Lease6(address=lease.address, duid=duid, valid_lifetime=valid, cltt=now,
                                               subnet_id=owner.id, preferred_lifetime=min(preferred, valid),
-                                              lease_type=kind, iaid=iaid, prefix_len=lease.prefix_len), owner, stat):
+                                              lease_type=kind, iaid=iaid, prefix_len=lease.prefix_len,
+                                              **_dns(name, hostname)), owner, stat, track):
                             out.append(_lease_option(kind, lease.address, lease.prefix_len, preferred, valid))
                             best_preferred = preferred if best_preferred is None else min(best_preferred, preferred)
                 if not out:
@@ -243,7 +283,51 @@ class Engine6:
                 t1, t2 = _timers(subnet if subnet is not None else subnets[0], best_preferred) \
                     if best_preferred is not None and subnets else (0, 0)
                 reply.options.append((code, _ia_body(iaid, t1, t2, out)))
+        if changes:
+            self._ddns_reply(changes, duid, params)
+        self._add_fqdn(q, reply)
         return self._finish(q, reply, subnet, opts)
+
+    # -- DNS updates (RFC 4704, Kea's NameChangeRequests) ---------------------------------
+    def _add_fqdn(self, q: Query6, reply: p6.Message6) -> None:
+        option = q.name.option() if q.name is not None else None
+        if option is not None:
+            reply.options.append(option)
+
+    def _ddns_reply(self, changes: list, duid: bytes, params: DdnsParams) -> None:
+        """NCRs for the addresses of a Reply: add for a new lease; for one the client held, only when its
+        name or update directions changed (remove the old entries first) or with ddns-update-on-renew;
+        an expired lease taken over is reclaimed first (its entries removed)."""
+        now = self.now()
+        for old, lease in changes:
+            if old is not None and old.state == 0:
+                mine = old.duid == duid and old.iaid == lease.iaid and old.expire > now
+                identical = mine and old.hostname == lease.hostname and \
+                    (old.fqdn_fwd, old.fqdn_rev) == (lease.fqdn_fwd, lease.fqdn_rev)
+                if not identical:
+                    self.ddns_remove(old)
+                elif not params.update_on_renew:
+                    continue
+            self._queue_ncr(CHG_ADD, lease, params)
+
+    def ddns_remove(self, lease: Lease6) -> None:
+        """The remove NCR for an address lease that had DNS entries (release, decline, expiry, a new name)."""
+        if self.ncr is not None and lease.lease_type == NA and lease.hostname and (lease.fqdn_fwd or lease.fqdn_rev):
+            subnet = next((s for s in self.cfg.subnets if s.id == lease.subnet_id), None)
+            self._queue_ncr(CHG_REMOVE, lease, subnet.ddns if subnet is not None else self.cfg.ddns)
+
+    def _queue_ncr(self, change: int, lease: Lease6, params: DdnsParams) -> None:
+        if not lease.hostname or not (lease.fqdn_fwd or lease.fqdn_rev) or lease.lease_type == PD:
+            return
+        fqdn = lease.hostname if lease.hostname.endswith(".") else lease.hostname + "."
+        address = str(ipaddress.IPv6Address(lease.address))
+        try:
+            rdata = dhcid.from_duid(lease.duid, fqdn)
+        except ValueError as exc:
+            log.error("DHCPSRV_QUEUE_NCR_FAILED %s %s: %s", "add" if change == CHG_ADD else "remove", address, exc)
+            return
+        self.ncr.send(for_lease(change, fqdn, address, rdata, lease.cltt, lease.valid_lifetime, lease.fqdn_fwd,
+                                lease.fqdn_rev, params.use_conflict_resolution))
 
     def _appropriate(self, kind: int, subnets: list[Subnet6], address: int, length: int) -> Subnet6 | None:
         for s in subnets:
@@ -277,6 +361,7 @@ class Engine6:
                     if lease is None or not self.alloc.owned(lease, duid, iaid):
                         continue
                     done += 1
+                    self.ddns_remove(lease)
                     if decline:
                         self.leases.update(Lease6(address=lease.address, duid=b"\x00", valid_lifetime=
                                                   self.cfg.decline_probation_period, cltt=now,
@@ -355,6 +440,13 @@ class Engine6:
                                peer_address=hop.peer_address, options=relay_opts, inner=packet)
         port = 547 if q.relays else q.src_port
         return Reply6(packet, q.src, port, q.iface)
+
+
+def _dns(name: fqdn6.Name6 | None, hostname: str) -> dict:
+    """The lease fields that record the client's name and the DNS updates done for it."""
+    if name is None:
+        return {}
+    return {"hostname": hostname, "fqdn_fwd": name.forward, "fqdn_rev": name.reverse}
 
 
 def _index(options: list[tuple[int, bytes]]) -> dict[int, list[bytes]]:

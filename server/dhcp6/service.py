@@ -12,6 +12,7 @@ import time
 from server.config.dhcp6 import parse_dhcp6
 from server.config.loader import load_file
 from server.config.model6 import Dhcp6Config
+from server.ddns.sender import sender_for
 from server.dhcp6.duid import server_duid
 from server.dhcp6.engine import Engine6, Query6, Reply6
 from server.dhcp6.sockets import Interface6, open_interface6
@@ -33,6 +34,7 @@ class Dhcp6Service(BaseService):
     def __init__(self, config_path: str, port: int = 547, client_port: int = 546, debug: bool = False):
         super().__init__(config_path, port, client_port, debug)
         self.duid: bytes | None = None
+        self.ncr = None  # the NameChangeRequest sender while dhcp-ddns enable-updates is true
 
     def load_config(self, path: str) -> Dhcp6Config:
         return load_config(path)
@@ -65,7 +67,14 @@ class Dhcp6Service(BaseService):
         if self.duid is None or (self.cfg is not None and cfg.server_id != self.cfg.server_id):
             self.duid = server_duid(cfg.server_id, cfg.data_directory)
             log.info("DHCP6_SERVERID server DUID %s", self.duid.hex(":"))
-        return Engine6(cfg, self.leases, self.stats, self.duid)
+        self.ncr = sender_for(self.ncr, cfg.dhcp_ddns, self.stats, log, "DHCP6")
+        return Engine6(cfg, self.leases, self.stats, self.duid, self.ncr)
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        if self.ncr is not None:
+            self.ncr.close()
+            self.ncr = None
 
     def refresh_subnet_stats(self) -> None:
         now = int(time.time())
@@ -92,6 +101,8 @@ class Dhcp6Service(BaseService):
             reply = self.handle_datagram(iface.name, data, src[0].split("%")[0], src[1])
             if reply is not None:
                 self._send(iface, reply)
+        if self.ncr is not None and self.ncr.queue:
+            self.ncr.flush()
 
     def handle_datagram(self, iface_name: str, data: bytes, src_ip: str, src_port: int) -> Reply6 | None:
         """Count, decode, process. Never raises."""
@@ -136,10 +147,13 @@ class Dhcp6Service(BaseService):
         count = 0
         for lease in self.leases.expired(now, limit or cfg.max_reclaim_leases or 1 << 30, include_declined=True):
             kind = "pds" if lease.lease_type == 2 else "nas"
+            if lease.state == 0:
+                self.engine.ddns_remove(lease)
             if remove or lease.state == 1:
                 self.leases.delete(lease)
             else:
-                self.leases.update(dataclasses.replace(lease, state=2))
+                # Kea clears the name with the DNS entries (the remove NCR went above).
+                self.leases.update(dataclasses.replace(lease, state=2, hostname="", fqdn_fwd=False, fqdn_rev=False))
             if lease.state == 0:
                 self.stats.inc(f"subnet[{lease.subnet_id}].assigned-{kind}", -1)
             self.stats.inc("reclaimed-leases")

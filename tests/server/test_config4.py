@@ -41,7 +41,7 @@ def test_unknown_key_names_its_path():
         parse_dhcp4(doc)
 
 
-@pytest.mark.parametrize("key,value", [("client-classes", []), ("ddns-send-updates", True),
+@pytest.mark.parametrize("key,value", [("client-classes", []), ("store-extended-info", True),
                                        ("host-reservation-identifiers", ["hw-address"])])
 def test_kea_keys_not_implemented_are_refused_explicitly(key, value):
     with pytest.raises(ConfigError, match=f"not supported yet: {key}"):
