@@ -124,13 +124,13 @@ class Engine6:
         self._assign(q, opts, subnet, reply, commit=rapid)
         if rapid:
             reply.options.append((RAPID_COMMIT, b""))
-        self._add_fqdn(q, reply)
+        self._add_fqdn(q, reply, opts)
         return self._finish(q, reply, subnet, opts)
 
     def _request(self, q: Query6, opts, subnet: Subnet6 | None) -> Reply6:
         reply = self._reply(q, 7, opts)
         self._assign(q, opts, subnet, reply, commit=True)
-        self._add_fqdn(q, reply)
+        self._add_fqdn(q, reply, opts)
         return self._finish(q, reply, subnet, opts)
 
     def _assign(self, q: Query6, opts, subnet: Subnet6 | None, reply: p6.Message6, commit: bool) -> None:
@@ -285,13 +285,16 @@ class Engine6:
                 reply.options.append((code, _ia_body(iaid, t1, t2, out)))
         if changes:
             self._ddns_reply(changes, duid, params)
-        self._add_fqdn(q, reply)
+        self._add_fqdn(q, reply, opts)
         return self._finish(q, reply, subnet, opts)
 
     # -- DNS updates (RFC 4704, Kea's NameChangeRequests) ---------------------------------
-    def _add_fqdn(self, q: Query6, reply: p6.Message6) -> None:
+    def _add_fqdn(self, q: Query6, reply: p6.Message6, opts) -> None:
+        """RFC 4704 6: the answer carries option 39 only when the client sent it and asked for it in its ORO
+        (Kea sends it without the ORO: the deviation kea-fqdn6-without-oro)."""
         option = q.name.option() if q.name is not None else None
-        if option is not None:
+        if option is not None and FQDN in opts and any(int.from_bytes(oro[i:i + 2], "big") == FQDN
+                                                       for oro in opts.get(ORO, ()) for i in range(0, len(oro) - 1, 2)):
             reply.options.append(option)
 
     def _ddns_reply(self, changes: list, duid: bytes, params: DdnsParams) -> None:
