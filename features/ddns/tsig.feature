@@ -50,7 +50,7 @@ Feature: TSIG-signed DNS updates
     And the DNS has no records for forged.example.com.
     And the DNS has no PTR record for $yiaddr
     And the DNS server log contains tsig verify failure (BADSIG)
-    And the DHCP-DDNS daemon log contains TSIG verification failed: BADSIG
+    And the DHCP-DDNS daemon log contains BADSIG
 
   @v4
   Scenario: RFC 2136 3.3 - an unsigned update of a zone that requires a key is refused
