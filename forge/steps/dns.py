@@ -119,62 +119,35 @@ def server_sends_updates(scenario):
 
 
 # -- clients with names -------------------------------------------------------
-def _lease_with(scenario, add_name) -> None:
-    """DORA (v4) or SARR (v6) with the client's name option in the first message and in the REQUEST."""
-    from forge.packets import v4, v6, values
+# Shorthands: the name option (kept by the client for every later message, see forge/steps/fqdn.py), then the
+# family's full exchange (DORA or SARR, forge/steps/client4.py and client6.py).
+def _lease(scenario) -> None:
+    if scenario.require_model().version == 4:
+        from forge.steps.client4 import dora
 
-    version = scenario.require_model().version
-    if version == 4:
-        client, server_ip = scenario.client4, str(scenario.lab.sut.ipv4.ip)
-        add_name()
-        scenario.send4(client.next_message(1, server_ip))
-        offer = scenario.response()
-        if offer.msg_type != 2:
-            raise CheckFailed(f"expected an OFFER, got:\n{v4.describe(offer)}")
-        client.extra += [(50, values.encode("ipv4", offer.yiaddr)), (54, offer.option(54) or b"")]
-        add_name()
-        scenario.send4(client.next_message(3, server_ip))
-        ack = scenario.response()
-        if ack.msg_type != 5:
-            raise CheckFailed(f"expected an ACK, got:\n{v4.describe(ack)}")
-        scenario.saved["lease4"] = ack.yiaddr
-        return
-    client = scenario.client6
-    add_name()
-    scenario.send6(client.next_message(1))
-    adv = scenario.response()
-    if adv.msg_type != 2:
-        raise CheckFailed(f"expected an ADVERTISE, got:\n{v6.describe(adv)}")
-    client.extra += [v6.tlv(o.code, o.data) for o in adv.options if o.code in (2, 3, 25)]
-    add_name()
-    scenario.send6(client.next_message(3))
-    reply = scenario.response()
-    if reply.msg_type != 7:
-        raise CheckFailed(f"expected a REPLY, got:\n{v6.describe(reply)}")
+        dora(scenario)
+    else:
+        from forge.steps.client6 import sarr
+
+        sarr(scenario)
 
 
 @step(parsers.parse("the client gets an address with hostname {name}"))
 def lease_with_hostname(scenario, name):
-    """DHCPv4 DORA with the Host Name option (12) in the DISCOVER and the REQUEST."""
-    from forge.steps.client import add_option
+    """DHCPv4: the client uses the Host Name option (12) and completes a DORA exchange."""
+    from forge.steps.fqdn import use_hostname
 
-    if scenario.require_model().version != 4:
-        raise ValueError("the Host Name option is DHCPv4's; a DHCPv6 client sends its name as option fqdn")
-    _lease_with(scenario, lambda: add_option(scenario, "hostname", name))
+    use_hostname(scenario, name)
+    _lease(scenario)
 
 
 @step(parsers.parse("the client gets an address with fqdn flags {flags} and name {name}"))
 def lease_with_fqdn(scenario, flags, name):
-    """DORA or SARR with the client FQDN option (DHCPv4 81, DHCPv6 39) in both client messages."""
+    """The client uses the client FQDN option (DHCPv4 81, DHCPv6 39) and completes a DORA or SARR exchange."""
     from forge.steps.fqdn import add_fqdn
 
-    _lease_with(scenario, lambda: add_fqdn(scenario, flags, name))
-
-
-@step("the client gets an address")
-def lease_plain(scenario):
-    """DORA or SARR without any name option (the server may generate a name)."""
-    _lease_with(scenario, lambda: None)
+    add_fqdn(scenario, flags, name)
+    _lease(scenario)
 
 
 # -- lifecycle ----------------------------------------------------------------
