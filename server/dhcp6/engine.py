@@ -298,10 +298,12 @@ class Engine6:
             reply.options.append(option)
 
     def _ddns_reply(self, changes: list, duid: bytes, params: DdnsParams) -> None:
-        """NCRs for the addresses of a Reply: add for a new lease; for one the client held, only when its
-        name or update directions changed (remove the old entries first) or with ddns-update-on-renew;
-        an expired lease taken over is reclaimed first (its entries removed)."""
+        """NCRs for the addresses of a Reply, as Kea 2.2 sends them: a remove for each address whose old
+        entries go (a new name or update directions, or an expired lease taken over), and one add, for the
+        first address that is new or whose name changed (or the first one, with ddns-update-on-renew).
+        Kea maps the name to that one address only (observed: two IA_NA, one NCR)."""
         now = self.now()
+        added = False
         for old, lease in changes:
             if old is not None and old.state == 0:
                 mine = old.duid == duid and old.iaid == lease.iaid and old.expire > now
@@ -311,7 +313,9 @@ class Engine6:
                     self.ddns_remove(old)
                 elif not params.update_on_renew:
                     continue
-            self._queue_ncr(CHG_ADD, lease, params)
+            if not added:
+                self._queue_ncr(CHG_ADD, lease, params)
+                added = lease.hostname != "" and (lease.fqdn_fwd or lease.fqdn_rev)
 
     def ddns_remove(self, lease: Lease6) -> None:
         """The remove NCR for an address lease that had DNS entries (release, decline, expiry, a new name)."""
