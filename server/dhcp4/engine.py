@@ -64,6 +64,12 @@ class Engine:
         self.iface_addrs = iface_addrs
         self.ncr = ncr  # server.ddns.sender.NcrSender when dhcp-ddns enable-updates is true, else None
         self.selector = SubnetSelector(cfg)
+        # Subnets where a client that sends neither option 81 nor 12 may still get a name: a reserved hostname,
+        # or ddns-replace-client-name always / when-not-present. Elsewhere such a client costs no name work.
+        self.named_subnets = frozenset(
+            s.id for s in cfg.subnets
+            if s.ddns.replace_client_name in ("always", "when-not-present")
+            or any(r.hostname for r in (*s.by_hw.values(), *s.by_client_id.values())))
         self.alloc = Allocator(leases)
         self.now = lambda: int(time.time())
 
@@ -183,8 +189,7 @@ class Engine:
         res = reservation_for(subnet, client)
         name = None
         opts = pkt.options
-        if 81 in opts or 12 in opts or (res is not None and res.hostname) or \
-                subnet.ddns.replace_client_name in ("always", "when-not-present"):
+        if 81 in opts or 12 in opts or subnet.id in self.named_subnets:
             try:
                 name = fqdn4.decide(opts, res.hostname if res is not None else "", subnet.ddns)
             except fqdn4.FqdnError as exc:
@@ -196,9 +201,10 @@ class Engine:
             ddns = self.ncr is not None and subnet.ddns.enabled
             moved_from = self.alloc.existing(self.selector.family(subnet), client) if ddns else None
             lease = Lease4(address=address, hwaddr=bytes(pkt.chaddr), client_id=pkt.options.get(61) or None,
-                           valid_lifetime=valid, cltt=now, subnet_id=subnet.id,
-                           hostname=name.lease_hostname(address, subnet.ddns) if name is not None else "",
-                           fqdn_fwd=name is not None and name.forward, fqdn_rev=name is not None and name.reverse)
+                           valid_lifetime=valid, cltt=now, subnet_id=subnet.id)
+            if name is not None:
+                lease.hostname = name.lease_hostname(address, subnet.ddns)
+                lease.fqdn_fwd, lease.fqdn_rev = name.forward, name.reverse
             try:
                 if old is None:
                     self.leases.add(lease)
