@@ -15,11 +15,19 @@ def adapter_class(name: str) -> type[SutAdapter]:
         from forge.adapters.lessor import LessorAdapter
 
         return LessorAdapter
+    if name == "iscdhcp":
+        from forge.adapters.iscdhcp import IscDhcpAdapter
+
+        return IscDhcpAdapter
+    if name == "dibbler":
+        from forge.adapters.dibbler import DibblerAdapter
+
+        return DibblerAdapter
     raise ValueError(f"unknown SUT {name!r}; known: {', '.join(known_suts())}")
 
 
 def known_suts() -> tuple[str, ...]:
-    return ("kea", "lessor")
+    return ("kea", "lessor", "iscdhcp", "dibbler")
 
 
 __all__ = ["ServerStartError", "SutAdapter", "adapter_class", "known_suts"]
