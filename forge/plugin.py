@@ -1,5 +1,9 @@
 """The forge pytest plugin: lab and SUT fixtures, guards, artifacts, step traces and results.
 
+Baselines (forge/baseline.py): a scenario listed in features/baselines/<sut>.yaml is a strict xfail with the
+outcome "known-failure", kept apart from deviation tags ("xfailed"); a listed scenario that passes is an
+unexpected pass, and a listed one that matches no scenario is stale (a warning, an error with --strict-baseline).
+
 Guards (each makes the run fail):
   * a scenario with no steps, or with no Then step (pytest-bdd passes those silently);
   * a step with no definition (pytest-bdd's own StepDefinitionNotFoundError);
@@ -17,9 +21,11 @@ import time
 from pathlib import Path
 
 import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from forge import report
 from forge.adapters import adapter_class
+from forge.baseline import BaselineError, default_path, feature_key, load_baseline, scenario_key
 from forge.hosts import NetnsHost
 from forge.lab import load_lab
 from forge.lab.topology import REPO_ROOT
@@ -30,6 +36,7 @@ from forge.tags import load_tags
 TRACE = pytest.StashKey[list]()
 REPORTS = pytest.StashKey[dict]()
 ARTIFACTS = pytest.StashKey[str]()
+BASELINE = pytest.StashKey[str]()
 FEATURES_DIR = REPO_ROOT / "features"
 
 
@@ -40,6 +47,11 @@ def pytest_addoption(parser):
     group.addoption("--artifacts", default=os.environ.get("FORGE_ARTIFACTS"),
                     help="folder for per-scenario artifacts and reports (default: artifacts/<sut>)")
     group.addoption("--tags-file", default=str(FEATURES_DIR / "tags.yaml"), help="the tag registry")
+    group.addoption("--baseline", default=None,
+                    help="the SUT's known failures (default: features/baselines/<sut>.yaml when it exists)")
+    group.addoption("--no-baseline", action="store_true", help="ignore the baseline: known failures fail")
+    group.addoption("--strict-baseline", action="store_true",
+                    help="a baseline entry that matches no scenario is an error, not a warning")
 
 
 def pytest_configure(config):
@@ -51,6 +63,22 @@ def pytest_configure(config):
     config.option.strict_markers = True
     artifacts = config.getoption("--artifacts") or str(REPO_ROOT / "artifacts" / config.getoption("--sut"))
     config._forge_artifacts = Path(artifacts).resolve()
+    config._forge_baseline = _load_baseline(config)
+    config._forge_stale = []
+
+
+def _load_baseline(config):
+    if config.getoption("--no-baseline"):
+        return None
+    sut = config.getoption("--sut")
+    given = config.getoption("--baseline")
+    path = Path(given) if given else default_path(FEATURES_DIR, sut)
+    if not given and not path.exists():
+        return None
+    try:
+        return load_baseline(path.resolve(), sut)
+    except BaselineError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -67,15 +95,41 @@ def _item_tags(item) -> set[str]:
     return {m.name for m in item.iter_markers()}
 
 
+def _feature_and_title(item) -> tuple[str, str] | None:
+    template = scenario_wrapper_template_registry.get(getattr(item, "obj", None))
+    if template is None:
+        return None
+    return feature_key(template.feature.filename, FEATURES_DIR), template.name
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselect: stale entries are judged on every collected scenario
 def pytest_collection_modifyitems(config, items):
     registry = config._forge_tags
     sut = config.getoption("--sut")
+    baseline = config._forge_baseline
+    collected: dict[str, set[str]] = {}
     for item in items:
+        deviated = False
         for tag in _item_tags(item):
             deviation = registry.deviations.get(tag)
             if deviation and sut in deviation.suts:
+                deviated = True
                 item.add_marker(pytest.mark.xfail(
                     strict=True, reason=f"known {sut} deviation from {deviation.rfc}: {deviation.reason}"))
+        where = _feature_and_title(item)
+        if where is None:
+            continue
+        collected.setdefault(where[0], set()).add(where[1])
+        reason = baseline.reason_for(*where) if baseline else None
+        if reason and not deviated:  # a deviation tag already expects the failure and says why
+            reason = f"known {sut} failure (baseline): {reason}"
+            item.stash[BASELINE] = reason
+            item.add_marker(pytest.mark.xfail(strict=True, reason=reason))
+    if baseline:
+        config._forge_stale = baseline.stale(collected, FEATURES_DIR)
+        if config._forge_stale and config.getoption("--strict-baseline"):
+            raise pytest.UsageError(f"baseline {baseline.path}: entries matching no scenario (stale): "
+                                    + "; ".join(config._forge_stale))
 
 
 def pytest_runtest_setup(item):
@@ -84,7 +138,8 @@ def pytest_runtest_setup(item):
     needed = sorted(t for t in _item_tags(item) if t in registry.capabilities)
     lacking = [t for t in needed if t not in adapter_class(sut).capabilities]
     if lacking:
-        pytest.skip(f"not supported by {sut}: needs {', '.join(lacking)}")
+        pytest.skip(f"not supported by {sut}: needs "
+                    + ", ".join(f"{t} ({registry.descriptions[t]})" for t in lacking))
 
 
 # -- guards -------------------------------------------------------------------
@@ -197,12 +252,16 @@ def pytest_runtest_makereport(item, call):
         feature, _, entry["scenario"] = (p.strip() for p in doc.partition(":"))
         entry["feature"] = os.path.relpath(feature, REPO_ROOT) if os.path.isabs(feature) else feature
     if rep.skipped and hasattr(rep, "wasxfail"):
-        entry["outcome"] = "xfailed"
+        entry["outcome"] = "known-failure" if BASELINE in item.stash else "xfailed"
         entry["longrepr"] = rep.wasxfail
     elif rep.skipped:
         if entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
-            entry["longrepr"] = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+            reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+            entry["longrepr"] = reason.removeprefix("Skipped: ")
+    elif rep.failed and rep.when == "call" and str(rep.longrepr).startswith("[XPASS(strict)]"):
+        entry["outcome"] = "xpassed"  # a known failure or deviation that passed: strict xfail fails the run
+        entry["longrepr"] = str(rep.longrepr)
     elif rep.failed:
         entry["outcome"] = "failed" if rep.when == "call" else "error"
         entry["longrepr"] = str(rep.longrepr)
@@ -210,6 +269,10 @@ def pytest_runtest_makereport(item, call):
         entry["outcome"] = "xpassed"
     if ARTIFACTS in item.stash:
         entry["artifacts"] = item.stash[ARTIFACTS]
+    if BASELINE in item.stash:
+        entry["baseline"] = item.stash[BASELINE]
+    if "key" not in entry and (where := _feature_and_title(item)):
+        entry["key"] = scenario_key(*where)  # as a baseline names it
     return rep
 
 
@@ -223,8 +286,12 @@ def pytest_sessionfinish(session, exitstatus):
     registry = config._forge_tags
     for entry in results:
         entry["area"] = report.area_of(entry, registry)
+    baseline = config._forge_baseline
     payload = {"sut": config.getoption("--sut"), "results": results,
-               "deviations": {t: d.__dict__ for t, d in registry.deviations.items()}}
+               "deviations": {t: d.__dict__ for t, d in registry.deviations.items()},
+               "baseline": None if baseline is None else {
+                   "file": str(baseline.path), "entries": len(baseline.reasons), "stale": config._forge_stale}}
+    payload["unexpected"] = report.unexpected(payload)
     (out / "results.json").write_text(json.dumps(payload, indent=1))
     (out / "report.md").write_text(report.markdown(payload, out))
 
@@ -236,4 +303,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     payload = json.loads((path / "results.json").read_text())
     terminalreporter.write_sep("=", f"forge summary for {payload['sut']}")
     terminalreporter.write_line(report.summary_table(payload))
+    for line in report.problem_lines(payload):
+        terminalreporter.write_line(line)
     terminalreporter.write_line(f"report: {path / 'report.md'}")

@@ -6,7 +6,9 @@ import os
 from collections import Counter, defaultdict
 from pathlib import Path
 
-OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+# xfailed: a known deviation (a deviation tag of features/tags.yaml); known-failure: listed in the SUT's baseline.
+OUTCOMES = ("passed", "failed", "error", "skipped", "xfailed", "known-failure", "xpassed")
+UNEXPECTED = {"failed": "UNEXPECTED FAIL", "error": "UNEXPECTED FAIL", "xpassed": "UNEXPECTED PASS"}
 
 
 def area_of(entry: dict, registry) -> str:
@@ -26,7 +28,7 @@ def counts_by_area(payload: dict) -> dict[str, Counter]:
 def summary_table(payload: dict) -> str:
     areas = counts_by_area(payload)
     total: Counter = Counter()
-    rows = [f"{'area':<12}{'passed':>8}{'failed':>8}{'errors':>8}{'skipped':>9}{'deviations':>12}"]
+    rows = [f"{'area':<12}{'passed':>8}{'failed':>8}{'errors':>8}{'skipped':>9}{'deviations':>12}{'known':>7}"]
     for area, c in areas.items():
         total.update(c)
         rows.append(_row(area, c))
@@ -36,19 +38,47 @@ def summary_table(payload: dict) -> str:
 
 def _row(name: str, c: Counter) -> str:
     return (f"{name:<12}{c['passed']:>8}{c['failed'] + c['xpassed']:>8}{c['error']:>8}{c['skipped']:>9}"
-            f"{c['xfailed']:>12}")
+            f"{c['xfailed']:>12}{c['known-failure']:>7}")
+
+
+def unexpected(payload: dict) -> list[dict]:
+    """The results that fail a run against its expectations: a failure or error not in the baseline (and not a
+    deviation), and a listed scenario or deviation that passed."""
+    return [{"kind": UNEXPECTED[e["outcome"]], "nodeid": e["nodeid"], "outcome": e["outcome"],
+             "scenario": e.get("key") or f"{e['feature']}: {e['scenario']}"}
+            for e in payload["results"] if e["outcome"] in UNEXPECTED]
+
+
+def problem_lines(payload: dict) -> list[str]:
+    """What a reader must look at: unexpected results, then stale baseline entries."""
+    lines = [f"{u['kind']}: {u['scenario']} ({u['outcome']})" for u in unexpected(payload)]
+    baseline = payload.get("baseline") or {}
+    lines += [f"WARNING: stale baseline entry in {baseline['file']} (matches no scenario): {key}"
+              for key in baseline.get("stale", ())]
+    return lines
 
 
 _SYMBOL = {"passed": "pass", "failed": "**FAIL**", "error": "**ERROR**", "skipped": "unsupported",
-           "xfailed": "deviation (expected)", "xpassed": "**unexpected pass**"}
+           "xfailed": "deviation (expected)", "known-failure": "known failure (baseline)",
+           "xpassed": "**unexpected pass**"}
 
 
 def markdown(payload: dict, out: Path) -> str:
     sut = payload["sut"]
     lines = [f"# forge conformance report: {sut}", "", "## Summary per area", "", "```",
              summary_table(payload), "```", ""]
-    lines += ["*failed* includes unexpected passes of known deviations; *deviations* counts scenarios that "
-              "failed as the known deviation says they do.", ""]
+    lines += ["*failed* includes unexpected passes of known deviations and known failures; *deviations* counts "
+              "scenarios that failed as the known deviation says they do; *known* counts scenarios that failed "
+              "as the SUT's baseline says they do.", ""]
+    problems = problem_lines(payload)
+    if problems:
+        lines += ["## Unexpected results and warnings", ""] + [f"- {p}" for p in problems] + [""]
+    known = [e for e in payload["results"] if e.get("baseline")]
+    if known:
+        lines += [f"## Known failures (baseline {payload['baseline']['file']})", "",
+                  "| scenario | reason | outcome here |", "|---|---|---|"]
+        lines += [f"| {e.get('key', e['scenario'])} | {e['baseline']} | {_SYMBOL[e['outcome']]} |" for e in known]
+        lines.append("")
     deviations = payload.get("deviations", {})
     seen = [e for e in payload["results"] if any(t in deviations for t in e["tags"])]
     if seen:
