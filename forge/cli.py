@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from forge import report
+from forge import matrix, report
 from forge.adapters import known_suts
 from forge.lab import load_lab, netns
 from forge.lab.topology import REPO_ROOT, LabError
@@ -22,11 +22,13 @@ examples:
   forge run                         run every feature against lessor
   forge run --sut kea               run every feature against Kea 2.2, the reference
   forge run -- -k dora -x           pass extra arguments to pytest after --
+  forge matrix --suts kea,lessor    run the suite against each SUT and write the interop matrix
 
 Results go to artifacts/<sut>/: report.md (per-area summary, one row per scenario,
 links to each scenario's files), junit.xml, results.json, and scenarios/<name>/
 holding the rendered configuration, the server log, the lease file, a pcap of the
-tester interface and the step trace.
+tester interface and the step trace. `forge matrix` writes DIR/matrix.md and
+DIR/matrix.html (default DIR: artifacts/matrix) and each SUT's results in DIR/<sut>/.
 """
 
 
@@ -65,7 +67,7 @@ def _run_command(args, extra: list[str]) -> int:
         "--sut", args.sut, "--lab", str(lab.path), "--artifacts", str(artifacts),
         "--junitxml", str(artifacts / "junit.xml"), "-o", "junit_family=xunit2",
         "-o", "console_output_style=count", "-q",
-    ] + extra
+    ] + _baseline_args(args) + extra
     child = None
     try:
         child = subprocess.Popen(argv, cwd=REPO_ROOT)
@@ -89,8 +91,28 @@ def _run_command(args, extra: list[str]) -> int:
         payload = json.loads(results.read_text())
         print(f"\nforge: per-area summary for {payload['sut']}")
         print(report.summary_table(payload))
+        for line in report.problem_lines(payload):
+            print(f"forge: {line}")
         print(f"forge: report {artifacts / 'report.md'}, junit {artifacts / 'junit.xml'}")
     return code
+
+
+def _baseline_args(args) -> list[str]:
+    out = ["--baseline", str(Path(args.baseline).resolve())] if args.baseline else []
+    return out + ["--no-baseline"] * args.no_baseline + ["--strict-baseline"] * args.strict_baseline
+
+
+def _matrix_command(args, extra: list[str]) -> int:
+    suts = [s.strip() for s in args.suts.split(",") if s.strip()]
+    unknown = [s for s in suts if s not in known_suts()]
+    if unknown or not suts:
+        print(f"forge matrix: unknown SUT {', '.join(unknown) or '(none given)'}; known: {', '.join(known_suts())}",
+              file=sys.stderr)
+        return 2
+    load_lab(args.lab)  # a broken lab file fails here, once, not once per SUT
+    out = Path(args.artifacts or REPO_ROOT / "artifacts" / "matrix").resolve()
+    docs = Path(args.docs).resolve() if args.docs else None
+    return matrix.run_matrix(suts, args.lab, out, docs, extra)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +136,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lab", help="lab file (default: $FORGE_LAB or lab/default.yaml)")
     run.add_argument("--artifacts", help="output folder (default: artifacts/<sut>)")
     run.add_argument("--keep-lab", action="store_true", help="leave the lab up after the run")
+    run.add_argument("--baseline", metavar="FILE",
+                     help="the SUT's known failures (default: features/baselines/<sut>.yaml when it exists)")
+    run.add_argument("--no-baseline", action="store_true", help="ignore the baseline: known failures fail")
+    run.add_argument("--strict-baseline", action="store_true",
+                     help="a baseline entry that matches no scenario fails the run (default: a warning)")
+    mat = sub.add_parser("matrix", help="run the suite against several SUTs and write the interop matrix",
+                         description="Run `forge run --sut S` for each SUT in turn in one lab, then write "
+                                     "DIR/matrix.md and DIR/matrix.html: scenario x SUT, grouped by area and "
+                                     "RFC, each cell linked to its artifacts. Exits 1 when any SUT had "
+                                     "unexpected results (a failure not in its baseline, or an unexpected pass).",
+                         epilog="Arguments after -- go to pytest in every run, e.g. forge matrix -- -k dora")
+    mat.add_argument("--suts", default=",".join(matrix.DEFAULT_SUTS),
+                     help=f"comma-separated SUTs, in order (default: {','.join(matrix.DEFAULT_SUTS)})")
+    mat.add_argument("--lab", help="lab file (default: $FORGE_LAB or lab/default.yaml)")
+    mat.add_argument("--artifacts", metavar="DIR", help="output folder (default: artifacts/matrix)")
+    mat.add_argument("--docs", metavar="DIR",
+                     help="also write matrix.md and matrix.html there, without the artifact links (e.g. docs)")
     return parser
 
 
@@ -130,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "lab":
             return _lab_command(args)
+        if args.command == "matrix":
+            return _matrix_command(args, extra)
         return _run_command(args, extra)
     except LabError as exc:
         print(f"forge: {exc}", file=sys.stderr)
