@@ -12,7 +12,7 @@ from pathlib import Path
 
 from forge import matrix, report
 from forge.adapters import known_suts
-from forge.lab import load_lab, netns
+from forge.lab import load_lab, netns, sshd
 from forge.lab.topology import REPO_ROOT, LabError
 
 EPILOG = """\
@@ -36,12 +36,16 @@ def _lab_command(args) -> int:
     lab = load_lab(args.lab)
     if args.action == "up":
         print(f"lab {lab.name}: {netns.up(lab)} ({lab.tester.netns} <-> {lab.sut.netns})")
+        if lab.lab_sshd:
+            print(f"lab {lab.name}: {sshd.describe(lab)}")
     elif args.action == "down":
         removed = netns.down(lab)
         print(f"lab {lab.name}: " + ("removed " + ", ".join(removed) if removed else "nothing to remove"))
     else:
         state = netns.status(lab)
         print(f"lab {lab.name} ({lab.path}): {state}")
+        if lab.lab_sshd:
+            print(f"lab {lab.name}: {sshd.describe(lab)}")
         return 0 if state.up else 1
     return 0
 
@@ -82,8 +86,9 @@ def _run_command(args, extra: list[str]) -> int:
         print("forge: interrupted; cleaning up", file=sys.stderr)
         code = 130
     finally:
+        keep = (sshd.pid(lab),) if lab.lab_sshd and args.keep_lab and sshd.pid(lab) else ()
         for ns in lab.namespaces:
-            netns.kill_namespace_processes(ns)
+            netns.kill_namespace_processes(ns, keep=keep)
         if not args.keep_lab:
             netns.down(lab)
     results = artifacts / "results.json"

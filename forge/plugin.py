@@ -27,6 +27,7 @@ from forge import report
 from forge.adapters import adapter_class
 from forge.baseline import BaselineError, default_path, feature_key, load_baseline, scenario_key
 from forge.hosts import NetnsHost
+from forge.hosts.connect import SutSite, open_sut_site
 from forge.lab import load_lab
 from forge.lab.topology import REPO_ROOT
 from forge.packets.wire import Wire
@@ -188,20 +189,32 @@ def forge_workroot():
     shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def forge_sut_site(forge_lab, forge_workroot):
+    """The SUT's host (its namespace here, or SSH when the lab's sut.host says so) and the scenarios' folder there."""
+    if forge_lab.sut_host.type != "ssh":
+        yield SutSite(NetnsHost(forge_lab.sut.netns), str(forge_workroot))
+        return
+    site = open_sut_site(forge_lab)
+    try:
+        yield site
+    finally:
+        site.close()
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:80]
 
 
 @pytest.fixture
-def scenario(request, forge_lab, forge_workroot):
+def scenario(request, forge_lab, forge_sut_site):
     config = request.config
     sut = config.getoption("--sut")
     item = request.node
     artifacts = config._forge_artifacts / "scenarios" / _slug(item.nodeid.split("::")[-1])
     shutil.rmtree(artifacts, ignore_errors=True)
     artifacts.mkdir(parents=True)
-    workdir = forge_workroot / f"s{len(list(forge_workroot.iterdir())) + 1}"
-    adapter = adapter_class(sut)(NetnsHost(forge_lab.sut.netns), forge_lab, str(workdir))
+    adapter = adapter_class(sut)(forge_sut_site.host, forge_lab, forge_sut_site.next_workdir())
     wire = Wire(forge_lab.tester.iface)
     wire.start()
     ctx = Scenario(lab=forge_lab, adapter=adapter, wire=wire, artifacts=artifacts, sut=sut)

@@ -27,7 +27,9 @@ class LessorAdapter(KeaAdapter):
     })
 
     def command_line(self, check: bool) -> list[str]:
-        return [lessor_command(), f"dhcp{self._version}", "-t" if check else "-c", self.config_path]
+        # A lab whose SUT is reached over SSH may name lessor's path there (sut.host.lessor).
+        command = self.lab.sut_host.lessor or lessor_command()
+        return [command, f"dhcp{self._version}", "-t" if check else "-c", self.config_path]
 
     def _env(self) -> dict[str, str]:
         return {}

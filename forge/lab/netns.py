@@ -13,6 +13,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 
+from forge.lab import sshd
 from forge.lab.topology import Endpoint, Lab, LabError
 
 
@@ -39,9 +40,10 @@ def namespace_pids(netns: str) -> list[int]:
     return [int(p) for p in proc.stdout.split() if p.isdigit()]
 
 
-def kill_namespace_processes(netns: str, timeout: float = 5.0) -> list[int]:
-    """SIGTERM every process in the namespace, then SIGKILL the ones that linger."""
-    pids = [p for p in namespace_pids(netns) if p != os.getpid()]
+def kill_namespace_processes(netns: str, timeout: float = 5.0, keep: tuple[int, ...] = ()) -> list[int]:
+    """SIGTERM every process in the namespace but `keep` (the lab's sshd), then SIGKILL the ones that linger."""
+    spare = {os.getpid(), *keep}
+    pids = [p for p in namespace_pids(netns) if p not in spare]
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in pids:
             try:
@@ -50,7 +52,7 @@ def kill_namespace_processes(netns: str, timeout: float = 5.0) -> list[int]:
                 pass
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            pids = [p for p in namespace_pids(netns) if p != os.getpid()]
+            pids = [p for p in namespace_pids(netns) if p not in spare]
             if not pids:
                 return []
             time.sleep(0.05)
@@ -98,26 +100,30 @@ def status(lab: Lab) -> LabStatus:
     present = list_namespaces()
     problems: list[str] = []
     missing = [ns for ns in lab.namespaces if ns not in present]
-    if len(missing) == 2:
+    if len(missing) == len(lab.namespaces):
         return LabStatus(False, [])
     problems += [f"namespace {ns} missing" for ns in missing]
     if not missing:
         _check_endpoint(lab.tester, problems)
-        _check_endpoint(lab.sut, problems)
+        if not lab.remote_sut:
+            _check_endpoint(lab.sut, problems)
+        if not problems:
+            problems += sshd.problems(lab)
     return LabStatus(not problems, problems)
 
 
 def down(lab: Lab) -> list[str]:
     """Kill the lab's processes and delete its namespaces and any stray veth. Returns what was removed."""
-    removed = []
+    removed = sshd.down(lab) if lab.lab_sshd else []
     present = list_namespaces()
     for ns in lab.namespaces:
         if ns in present:
             kill_namespace_processes(ns)
             _ip("netns", "del", ns, check=False)
             removed.append(f"namespace {ns}")
-    # A crash between `link add` and `link set netns` leaves the pair in the root namespace.
-    for iface in (lab.tester.iface, lab.sut.iface):
+    # A crash between `link add` and `link set netns` leaves the pair in the root namespace. A physical
+    # device (tester.device) goes back to the root namespace by itself when its namespace is deleted.
+    for iface in () if lab.remote_sut else (lab.tester.iface, lab.sut.iface):
         if _ip("link", "show", "dev", iface, check=False).returncode == 0:
             _ip("link", "del", iface, check=False)
             removed.append(f"stray link {iface}")
@@ -133,7 +139,8 @@ def _configure_endpoint(ep: Endpoint) -> None:
         name, value = key.split("=")
         _sysctl(ns, f"net.ipv6.conf.{ep.iface}.{name}", value)
     _sysctl(ns, "net.ipv6.conf.all.accept_dad", "0")
-    _ip("link", "set", "dev", ep.iface, "address", ep.mac, netns=ns)
+    if ep.device is None:  # a physical device keeps its own address (checked before it was moved)
+        _ip("link", "set", "dev", ep.iface, "address", ep.mac, netns=ns)
     _ip("addr", "add", str(ep.ipv4), "dev", ep.iface, netns=ns)
     _ip("-6", "addr", "add", str(ep.ipv6), "dev", ep.iface, "nodad", netns=ns)
     _ip("-6", "addr", "add", f"{ep.link_local}/64", "dev", ep.iface, "nodad", netns=ns)
@@ -152,19 +159,42 @@ def _configure_endpoint(ep: Endpoint) -> None:
     _sysctl(ns, "net.ipv4.ip_forward", "0")
 
 
+def _check_device(ep: Endpoint) -> None:
+    """A physical tester device must exist here, unused by addresses, and carry the lab's MAC (forge does not
+    rewrite a real NIC's address)."""
+    if ep.device != ep.iface:
+        raise LabError(f"tester.device {ep.device} must also be tester.iface (it keeps its name), not {ep.iface}")
+    proc = _ip("-br", "addr", "show", "dev", ep.device, check=False)
+    if proc.returncode != 0:
+        raise LabError(f"tester.device {ep.device} is not an interface of this machine")
+    if len(proc.stdout.split()) > 2:
+        raise LabError(f"tester.device {ep.device} has addresses in the root namespace; use a spare interface")
+    mac = _ip("-br", "link", "show", "dev", ep.device).stdout.split()[2].lower()
+    if mac != ep.mac:
+        raise LabError(f"tester.mac {ep.mac} is not {ep.device}'s address {mac}")
+
+
 def up(lab: Lab) -> str:
     """Bring the lab up. Returns 'already up' or 'created' (after clearing any stale pieces)."""
     if status(lab).up:
         return "already up"
     down(lab)
     try:
+        if lab.remote_sut:
+            _check_device(lab.tester)
         for ns in lab.namespaces:
             _ip("netns", "add", ns)
-        _ip("link", "add", lab.tester.iface, "type", "veth", "peer", "name", lab.sut.iface)
-        _ip("link", "set", lab.tester.iface, "netns", lab.tester.netns)
-        _ip("link", "set", lab.sut.iface, "netns", lab.sut.netns)
-        _configure_endpoint(lab.tester)
-        _configure_endpoint(lab.sut)
+        if lab.remote_sut:
+            _ip("link", "set", lab.tester.device, "netns", lab.tester.netns)
+            _configure_endpoint(lab.tester)
+        else:
+            _ip("link", "add", lab.tester.iface, "type", "veth", "peer", "name", lab.sut.iface)
+            _ip("link", "set", lab.tester.iface, "netns", lab.tester.netns)
+            _ip("link", "set", lab.sut.iface, "netns", lab.sut.netns)
+            _configure_endpoint(lab.tester)
+            _configure_endpoint(lab.sut)
+            if lab.lab_sshd:
+                sshd.up(lab)
     except BaseException:
         down(lab)
         raise
