@@ -206,7 +206,8 @@ class DibblerAdapter(SutAdapter):
             self.host.makedirs(self._path(sub))
             if not self.host.run(["test", "-d", target], check=False).ok:
                 raise ServerStartError(f"{target} is missing: install dibbler-server (scripts/setup)")
-        # A PID file left by the previous run would make Dibbler refuse to start.
+        # Dibbler refuses to start when the PID in its PID file is a running dibbler-server: the previous run's
+        # PID may since belong to another lab's Dibbler.
         self.host.run(["rm", "-f", self._path("lib", "server.pid")], check=False)
         return self.host.spawn(self.command_line(), log_path=self.output_path)
 
