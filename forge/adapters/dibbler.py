@@ -71,6 +71,10 @@ class DibblerAdapter(SutAdapter):
     capabilities = frozenset({"v6", "relay", "pd", "rapid-commit", "reservations", "decline", "confirm"})
     start_timeout = 15.0
 
+    def __init__(self, host, lab, workdir):
+        super().__init__(host, lab, workdir)
+        self._output_start = 0
+
     # -- paths -----------------------------------------------------
     def _path(self, *parts: str) -> str:
         return os.path.join(self.workdir, *parts)
@@ -209,6 +213,8 @@ class DibblerAdapter(SutAdapter):
         # Dibbler refuses to start when the PID in its PID file is a running dibbler-server: the previous run's
         # PID may since belong to another lab's Dibbler.
         self.host.run(["rm", "-f", self._path("lib", "server.pid")], check=False)
+        # The output file grows across restarts: readiness and idleness look only at this run's part.
+        self._output_start = len(self.host.read_text(self.output_path))
         return self.host.spawn(self.command_line(), log_path=self.output_path)
 
     def _socket_bound(self) -> bool:
@@ -218,12 +224,15 @@ class DibblerAdapter(SutAdapter):
             return False
         return result.ok and bool(result.stdout.strip())
 
+    def _output(self) -> str:
+        return self.host.read_text(self.output_path)[self._output_start:]
+
     def _ready(self, model: ServerModel) -> bool:
-        return "Accepting connections" in self.host.read_text(self.output_path) and self._socket_bound()
+        return "Accepting connections" in self._output() and self._socket_bound()
 
     def _idle(self) -> bool:
         """Dibbler saves its lease database after every message, then logs that it waits for the next one."""
-        lines = self.host.read_text(self.output_path).strip().splitlines()
+        lines = self._output().strip().splitlines()
         return bool(lines) and "Accepting connections" in lines[-1]
 
     def leases(self) -> list[Lease]:
