@@ -56,7 +56,7 @@ class IscDhcpAdapter(SutAdapter):
         """Check the configuration (-t) or run in the foreground, logging to stderr (-f -d)."""
         argv = [self.daemon, f"-{self._version}", "-cf", self.config_path]
         if check:
-            return [*argv, "-t", "-q"]
+            return [*argv, "-t"]
         return [*argv[:2], "-f", "-d", *argv[2:], "-lf", self.lease_path, "-pf", self.pid_path, self.lab.sut.iface]
 
     # -- rendering -------------------------------------------------

@@ -175,8 +175,8 @@ def _host_lines(name: str, r: Reservation, version: int, options: OptionRenderer
         body += [f"fixed-address6 {a};" for a in r.ip_addresses]
         body += [f"fixed-prefix6 {p};" for p in r.prefixes]
     if r.hostname:
-        name = _quote(r.hostname)
-        body.append(f"option host-name {name};" if version == 4 else f"ddns-hostname {name};")
+        quoted = _quote(r.hostname)
+        body.append(f"option host-name {quoted};" if version == 4 else f"ddns-hostname {quoted};")
     body += options.lines(r.options)
     return _block(f"host {name}", body)
 
