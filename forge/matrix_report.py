@@ -237,6 +237,14 @@ def render_html(matrix: Matrix) -> str:
                        + "".join(_html_cell(row.cells[s]) for s in matrix.suts) + "</tr>")
     if area is not None:
         out.append("</table>")
+    notes = [(sut, row) for row in matrix.rows for sut in matrix.suts
+             if row.cells[sut].kind not in ("pass", "not-run")]
+    if notes:
+        out += ["<h2>Why a cell is not a pass</h2>", "<table>",
+                "<tr><th>SUT</th><th>scenario</th><th>cell</th><th>reason</th></tr>"]
+        out += [f"<tr><td>{_e(sut)}</td><td>{_e(row.scenario)}</td>{_html_cell(row.cells[sut])}"
+                f"<td>{_e(row.cells[sut].reason)}</td></tr>" for sut, row in notes]
+        out.append("</table>")
     unexpected = matrix.unexpected()
     out.append("<h2>Unexpected results</h2>")
     if unexpected:

@@ -97,6 +97,7 @@ def test_cells_carry_their_reason_and_a_relative_link(tmp_path):
     assert ('<td class="cell unsupported" title="not supported by odd: needs pd (the SUT delegates prefixes '
             '(IA_PD))"><a href="odd/scenarios/test_pd/">unsupported</a></td>') in page
     assert 'title="fixture error &lt;&amp;&quot;quoted&quot;&gt;"' in page  # escaped, not broken markup
+    assert "<td>known odd failure (baseline): missing feature: echo switch</td></tr>" in page  # not only a tooltip
 
 
 def test_docs_copies_have_no_artifact_links(tmp_path):
