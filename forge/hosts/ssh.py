@@ -36,6 +36,13 @@ _UNIX_CLIENT = (
 )
 
 
+def _read_into(stream, chunks: list[bytes]) -> None:
+    try:
+        chunks.append(stream.read())
+    except (TimeoutError, OSError):  # the reading side reports the time-out
+        pass
+
+
 class SshProcess(Process):
     """A process started by SshHost.spawn: the leader of its own process group on the remote host."""
 
@@ -161,7 +168,7 @@ class SshHost(Host):
                 if stdin is not None:
                     channel.sendall(stdin)
                 channel.shutdown_write()
-                reader = threading.Thread(target=lambda: errors.append(channel.makefile_stderr("rb").read()),
+                reader = threading.Thread(target=_read_into, args=(channel.makefile_stderr("rb"), errors),
                                           daemon=True)
                 reader.start()
                 out = channel.makefile("rb").read()

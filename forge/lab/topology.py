@@ -179,8 +179,8 @@ def _sut_host(data, sut: Endpoint, remote: bool) -> SutHost:
         raise LabError(f"sut.host.workroot: {workroot!r} is not an absolute path")
     return SutHost(
         type="ssh", address=address, port=port, user=str(data.get("user", "root")),
-        key=str(data["key"]) if data.get("key") else None, sudo=bool(data.get("sudo", False)),
-        known_hosts=str(data["known_hosts"]) if data.get("known_hosts") else None,
+        key=os.path.expanduser(str(data["key"])) if data.get("key") else None, sudo=bool(data.get("sudo", False)),
+        known_hosts=os.path.expanduser(str(data["known_hosts"])) if data.get("known_hosts") else None,
         lessor=str(data["lessor"]) if data.get("lessor") else None, workroot=workroot,
     )
 
