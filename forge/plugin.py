@@ -215,7 +215,8 @@ def scenario(request, forge_lab, forge_sut_site):
     shutil.rmtree(artifacts, ignore_errors=True)
     artifacts.mkdir(parents=True)
     adapter = adapter_class(sut)(forge_sut_site.host, forge_lab, forge_sut_site.next_workdir())
-    wire = Wire(forge_lab.tester.iface)
+    tester = forge_lab.tester
+    wire = Wire(tester.iface, arp_for=tester.ipv4, mac=tester.mac, arp_except=(str(forge_lab.sut.ipv4.ip),))
     wire.start()
     ctx = Scenario(lab=forge_lab, adapter=adapter, wire=wire, artifacts=artifacts, sut=sut)
     ctx.trace = item.stash.setdefault(TRACE, [])  # steps and what they saw, in one timeline

@@ -3,15 +3,24 @@
 The capture starts before the first packet is sent (so no reply can arrive
 unseen), keeps every DHCP frame of the scenario for the pcap artifact, and lets
 each exchange look only at what arrived after its own send.
+
+The wire also stands in for the clients it plays on ARP: a server that unicasts
+to a client's new address through its IP stack (ISC dhcpd answering a RENEWING
+client at ciaddr, RFC 2131 4.1) first asks who has that address, and a real
+client would say. The wire answers such requests for addresses of the tester's
+subnet other than the tester's own, with the tester's MAC, so the reply reaches
+the capture.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
 from collections.abc import Callable
 
 from scapy.config import conf
+from scapy.layers.l2 import ARP, Ether
 from scapy.packet import Packet
 from scapy.sendrecv import AsyncSniffer
 from scapy.utils import wrpcap
@@ -20,8 +29,15 @@ DHCP_FILTER = "udp and (port 67 or port 68 or port 546 or port 547)"
 
 
 class Wire:
-    def __init__(self, iface: str):
+    def __init__(self, iface: str, arp_for: ipaddress.IPv4Interface | None = None, mac: str | None = None,
+                 arp_except: tuple[str, ...] = ()):
+        """`arp_for`: the tester's address on the link; ARP requests for other addresses of its subnet
+        (but `arp_except`) are answered with `mac`. None: no ARP answers."""
         self.iface = iface
+        self._arp_net = arp_for.network if arp_for is not None else None
+        self._arp_skip = {str(arp_for.ip), *arp_except} if arp_for is not None else set()
+        self._mac = mac
+        self.arp_answered: list[str] = []
         self.frames: list[Packet] = []
         self._cond = threading.Condition()
         self._started = threading.Event()
@@ -29,12 +45,30 @@ class Wire:
         self._socket = None
 
     def _on_frame(self, frame: Packet) -> None:
+        if ARP in frame:
+            self._answer_arp(frame[ARP])
+            return
         with self._cond:
             self.frames.append(frame)
             self._cond.notify_all()
 
+    def _answer_arp(self, arp) -> None:
+        if arp.op != 1 or self._socket is None or self._arp_net is None or not self._mac:
+            return
+        target = arp.pdst
+        try:
+            if ipaddress.ip_address(target) not in self._arp_net or target in self._arp_skip:
+                return
+        except ValueError:
+            return
+        reply = Ether(src=self._mac, dst=arp.hwsrc) / ARP(op=2, hwsrc=self._mac, psrc=target, hwdst=arp.hwsrc,
+                                                          pdst=arp.psrc)
+        self._socket.send(reply)
+        self.arp_answered.append(target)
+
     def start(self, timeout: float = 5.0) -> None:
-        self._sniffer = AsyncSniffer(iface=self.iface, filter=DHCP_FILTER, prn=self._on_frame, store=False,
+        capture = f"({DHCP_FILTER}) or arp" if self._arp_net is not None else DHCP_FILTER
+        self._sniffer = AsyncSniffer(iface=self.iface, filter=capture, prn=self._on_frame, store=False,
                                      started_callback=self._started.set, promisc=True)
         self._sniffer.start()
         if not self._started.wait(timeout):
