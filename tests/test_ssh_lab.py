@@ -289,8 +289,11 @@ def test_basic_v4_and_v6_features_pass_through_ssh(ssh_lab, tmp_path, sut):
 def test_lab_down_stops_sshd_and_removes_the_keys(ssh_lab):
     pid = sshd.pid(ssh_lab)
     assert pid is not None
+    made_privsep_dir = (sshd.state_dir(ssh_lab) / "created-privsep-dir").exists()
     removed = netns.down(ssh_lab)
     assert "sshd" in removed
+    if made_privsep_dir:
+        assert not sshd.PRIVSEP_DIR.exists(), "the lab made /run/sshd, so the lab removes it"
     assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2][:3]
     assert not sshd.state_dir(ssh_lab).exists()
     assert not set(ssh_lab.namespaces) & netns.list_namespaces()

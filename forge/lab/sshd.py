@@ -217,15 +217,39 @@ def stop(lab: Lab, timeout: float = 5.0) -> bool:
     return True
 
 
-def _any_sshd() -> bool:
+def _sshd_pids() -> list[int]:
+    """Every live sshd process on the machine (listeners and per-connection children)."""
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if os.path.basename(os.readlink(entry / "exe")).startswith("sshd") and _alive(int(entry.name)):
-                    return True
+                    found.append(int(entry.name))
             except OSError:
                 continue
-    return False
+    return found
+
+
+def _in_netns(pid: int, netns: str) -> bool:
+    try:
+        return os.stat(f"/proc/{pid}/ns/net").st_ino == os.stat(f"/run/netns/{netns}").st_ino
+    except OSError:
+        return False
+
+
+def _stop_sessions(lab: Lab, timeout: float = 5.0) -> None:
+    """Kill what is left of the lab sshd's connections (a session, a probe's pre-authentication child)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        left = [p for p in _sshd_pids() if _in_netns(p, lab.sut.netns)]
+        if not left:
+            return
+        for value in left:
+            try:
+                os.kill(value, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
 
 
 def down(lab: Lab) -> list[str]:
@@ -233,10 +257,11 @@ def down(lab: Lab) -> list[str]:
     removed = []
     if stop(lab):
         removed.append("sshd")
+    _stop_sessions(lab)
     state = state_dir(lab)
     marker = state / "created-privsep-dir"
     # Another sshd (another SSH lab) may still need it: then it stays until that lab goes down.
-    if marker.exists() and PRIVSEP_DIR.is_dir() and not any(PRIVSEP_DIR.iterdir()) and not _any_sshd():
+    if marker.exists() and PRIVSEP_DIR.is_dir() and not any(PRIVSEP_DIR.iterdir()) and not _sshd_pids():
         PRIVSEP_DIR.rmdir()
     if state.exists():
         shutil.rmtree(state, ignore_errors=True)
