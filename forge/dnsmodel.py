@@ -23,6 +23,9 @@ FORWARD_ZONE = "example.com."
 REVERSE_ZONES = ("2.0.192.in-addr.arpa.", "1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.")
 #: The D2 implementations forge can run, by the name features use.
 D2_IMPLEMENTATIONS = ("kea-dhcp-ddns", "lessor ddns")
+#: The "D2" of a SUT that updates DNS itself (ISC dhcpd): no separate process; the DHCP server gets the zones
+#: and keys, and its own log tells what it updated.
+BUILTIN_D2 = "built into the DHCP server"
 
 
 def absolute(zone: str) -> str:
@@ -73,7 +76,7 @@ class DnsModel:
     #: Keys as D2 knows them; a key absent here is given to D2 as the DNS server knows it.
     #: A different secret under the same name makes D2's updates fail verification.
     d2_keys: dict[str, TsigKey] = field(default_factory=dict)
-    #: Which D2 runs: one of D2_IMPLEMENTATIONS, or None for the SUT's own.
+    #: Which D2 runs: one of D2_IMPLEMENTATIONS, or None for the SUT's own (BUILTIN_D2 for a SUT without one).
     d2: str | None = None
     #: Where D2 sends updates (an address of the DNS server in the SUT's namespace).
     dns_address: str = "127.0.0.1"

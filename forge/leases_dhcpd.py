@@ -105,20 +105,33 @@ def _unquote(token: str) -> str:
     return _octets(token).decode("utf-8", "replace") if token.startswith('"') else token
 
 
+def _ddns(f: dict[str, list[str]]) -> dict:
+    """What dhcpd's own DNS updates left on the lease: it sets ddns-fwd-name, ddns-rev-name and ddns-dhcid once
+    an update has succeeded, so a lease without any says nothing about DNS (None), not "no update"."""
+    if not any(key in f for key in ("set ddns-fwd-name", "set ddns-rev-name", "set ddns-dhcid", "set ddns-txt")):
+        return {}
+    name = f.get("set ddns-fwd-name")
+    return {"fqdn_fwd": "set ddns-fwd-name" in f, "fqdn_rev": "set ddns-rev-name" in f,
+            "ddns_name": _unquote(name[0]) if name else None}
+
+
 def _lease4(address: str, children: list) -> Lease:
     f = _fields(children)
     starts, ends = _when(f.get("starts", [])), _when(f.get("ends", []))
     hw = f.get("hardware")
     uid = f.get("uid")
     host = f.get("client-hostname")
+    ddns = _ddns(f)
     return Lease(
         address=address,
         valid_lifetime=ends - starts if starts is not None and ends is not None else None,
         expire=ends,
         hwaddr=hw[1].lower() if hw and len(hw) > 1 else None,
         client_id=_hex(_octets(uid[1])) if uid and len(uid) > 1 else None,
-        hostname=_unquote(host[1]) if host and len(host) > 1 else None,
+        hostname=_unquote(host[1]) if host and len(host) > 1 else ddns.get("ddns_name"),
         state=_state(f),
+        fqdn_fwd=ddns.get("fqdn_fwd"),
+        fqdn_rev=ddns.get("fqdn_rev"),
     )
 
 
@@ -134,6 +147,7 @@ def _leases6(kind: str, ia_id: bytes, children: list, byte_order: str) -> list[L
         ends = _when(f.get("ends", []))
         address, _, plen = words[1].partition("/")
         preferred, valid = f.get("preferred-life"), f.get("max-life")
+        ddns = _ddns(f)
         out.append(Lease(
             address=address,
             valid_lifetime=int(valid[1]) if valid and len(valid) > 1 else None,
@@ -143,7 +157,10 @@ def _leases6(kind: str, ia_id: bytes, children: list, byte_order: str) -> list[L
             lease_type={"ia-na": "NA", "ia-ta": "TA", "ia-pd": "PD"}[kind],
             prefix_len=int(plen) if plen else 128,
             preferred_lifetime=int(preferred[1]) if preferred and len(preferred) > 1 else None,
+            hostname=ddns.get("ddns_name"),
             state=_state(f),
+            fqdn_fwd=ddns.get("fqdn_fwd"),
+            fqdn_rev=ddns.get("fqdn_rev"),
         ))
     return out
 

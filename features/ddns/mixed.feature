@@ -1,4 +1,4 @@
-@ddns @kea-ncr @mixed-pair @rfc4703
+@ddns @ddns-d2 @kea-ncr @mixed-pair @rfc4703
 Feature: A DHCP server paired with the other implementation's DHCP-DDNS daemon
   The DHCP server and the DHCP-DDNS daemon talk only through Kea's NameChangeRequest protocol (length-prefixed
   JSON over UDP), so either implementation's server works with either daemon: under --sut kea this runs

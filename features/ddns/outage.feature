@@ -1,4 +1,4 @@
-@ddns @rfc4703 @ddns-outage
+@ddns @ddns-d2 @rfc4703 @ddns-outage
 Feature: DHCP service while DNS updates cannot be made
   DNS updates are a side effect of leasing: when the DHCP-DDNS daemon or the DNS server is down, clients
   still get their leases (RFC 4703 6: the updates are the DHCP server's business, not a condition of the

@@ -37,7 +37,7 @@ Feature: TSIG-signed DNS updates
     Then the DNS has an AAAA record for signed6.example.com. with address $address
     And the DNS has a PTR record for $address pointing to signed6.example.com.
 
-  @v4
+  @v4 @ddns-d2
   Scenario: RFC 8945 5.2.2 - an update signed with a wrong secret is refused and nothing is added
     Given the server is configured with subnet 192.0.2.0/24 and pool 192.0.2.10-192.0.2.20
     And DNS updates go to the lab DNS server for zone example.com. and the reverse zones

@@ -70,6 +70,15 @@ class SutAdapter(abc.ABC):
     @abc.abstractmethod
     def log_files(self) -> list[str]: ...
 
+    def use_dns(self, dns) -> None:
+        """A SUT that updates DNS itself (no DHCP-DDNS daemon) takes the scenario's DnsModel here."""
+        raise NotImplementedError(f"{self.name} sends its DNS updates through a DHCP-DDNS daemon")
+
+    def dns_update_counts(self) -> dict[str, int]:
+        """A SUT that updates DNS itself: its updates so far, counted as D2 counts them (ncr-received,
+        update-sent, update-success, update-error)."""
+        raise NotImplementedError(f"{self.name} sends its DNS updates through a DHCP-DDNS daemon")
+
     def _apply_reconfigure(self, model: ServerModel) -> None:
         """Load a new configuration into a running server; the default restarts it."""
         self.stop()

@@ -11,7 +11,7 @@ import time
 from forge.adapters.base import ServerStartError, poll
 from forge.adapters.daemon import Daemon
 from forge.adapters.lessor import lessor_command
-from forge.dnsmodel import D2_IMPLEMENTATIONS, DnsModel
+from forge.dnsmodel import BUILTIN_D2, D2_IMPLEMENTATIONS, DnsModel
 from forge.hosts import Host
 
 #: The statistics whose values say how far D2 has got with its work.
@@ -179,13 +179,15 @@ class LessorD2Adapter(D2Adapter):
         return [lessor_command(), "ddns", "-t", self.config_path]
 
 
-#: Each SUT's own D2.
-DEFAULT_D2 = {"kea": "kea-dhcp-ddns", "lessor": "lessor ddns"}
+#: Each SUT's own D2 (BUILTIN_D2: the SUT updates DNS itself, see forge/adapters/builtin_d2.py).
+DEFAULT_D2 = {"kea": "kea-dhcp-ddns", "lessor": "lessor ddns", "iscdhcp": BUILTIN_D2}
 
 
 def d2_name(sut: str, choice: str | None) -> str:
     """The D2 a scenario runs: its choice, else the SUT's own."""
     if choice is None:
+        if sut not in DEFAULT_D2:
+            raise ValueError(f"{sut} has no DHCP-DDNS daemon of its own")
         return DEFAULT_D2[sut]
     if choice not in D2_IMPLEMENTATIONS:
         raise ValueError(f"unknown DHCP-DDNS daemon {choice!r}; one of {', '.join(D2_IMPLEMENTATIONS)}")

@@ -11,6 +11,8 @@ import os
 
 from forge.adapters.base import ServerStartError, SutAdapter
 from forge.adapters.iscdhcp_conf import render_dhcpd_conf
+from forge.adapters.iscdhcp_ddns import count_dns_updates
+from forge.dnsmodel import DnsModel
 from forge.hosts import HostError, Process
 from forge.leases import Lease
 from forge.leases_dhcpd import parse_dhcpd_leases
@@ -19,16 +21,18 @@ from forge.model import ServerModel
 
 class IscDhcpAdapter(SutAdapter):
     name = "iscdhcp"
-    #: Not claimed: echo-client-id would be (dhcpd has the statement) but see the baseline for its default;
-    #: ddns and kea-ncr (dhcpd updates DNS itself, not through a DHCP-DDNS daemon, and is not rendered).
+    #: ddns: dhcpd updates DNS itself (forge/adapters/iscdhcp_ddns.py; "the DHCP-DDNS daemon" is built in).
+    #: Not claimed: ddns-d2 and kea-ncr (there is no DHCP-DDNS daemon, and no NameChangeRequest protocol).
     capabilities = frozenset({
-        "v4", "v6", "relay", "pd", "rapid-commit", "echo-client-id", "match-client-id", "reservations",
+        "v4", "v6", "relay", "pd", "rapid-commit", "echo-client-id", "match-client-id", "reservations", "ddns",
     })
     daemon = "dhcpd"
 
     def __init__(self, host, lab, workdir):
         super().__init__(host, lab, workdir)
         self._version = 4
+        #: The scenario's DNS side, once "the DHCP-DDNS daemon" (built in: forge/adapters/builtin_d2.py) starts.
+        self.dns: DnsModel | None = None
 
     # -- paths -----------------------------------------------------
     def _path(self, name: str) -> str:
@@ -64,7 +68,14 @@ class IscDhcpAdapter(SutAdapter):
         self._version = model.version
         sut = self.lab.sut
         address = (sut.ipv4 if model.version == 4 else sut.ipv6).ip
-        return {self.config_path: render_dhcpd_conf(model, address)}
+        return {self.config_path: render_dhcpd_conf(model, address, dns=self.dns)}
+
+    # -- DNS updates (dhcpd's own) ---------------------------------
+    def use_dns(self, dns: DnsModel) -> None:
+        self.dns = dns
+
+    def dns_update_counts(self) -> dict[str, int]:
+        return count_dns_updates(self.host.read_text(self.log_files()[0]))
 
     # -- process ---------------------------------------------------
     def _launch(self, model: ServerModel) -> Process:

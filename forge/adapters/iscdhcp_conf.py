@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from forge.adapters.iscdhcp_ddns import ddns_lines, scope_lines
+from forge.dnsmodel import DnsModel
 from forge.model import OptionData, PdPool, Pool, Reservation, ServerModel, Subnet
 from forge.packets.options import lookup
 
@@ -217,12 +219,13 @@ def _anchor(model: ServerModel, iface_address) -> ipaddress.IPv4Network | ipaddr
     return ipaddress.ip_network(f"{address}/{address.max_prefixlen}")
 
 
-def render_dhcpd_conf(model: ServerModel, iface_address, lease_id_hex: bool = True) -> str:
-    """The dhcpd.conf text for a model served on an interface whose own address is `iface_address`."""
+def render_dhcpd_conf(model: ServerModel, iface_address, lease_id_hex: bool = True,
+                      dns: DnsModel | None = None) -> str:
+    """The dhcpd.conf text for a model served on an interface whose own address is `iface_address`; `dns` is
+    the scenario's DNS side when dhcpd updates DNS (see forge/adapters/iscdhcp_ddns.py)."""
     v = model.version
     options = OptionRenderer(v)
-    head = ["# Rendered by forge for ISC dhcpd 4.4; one scenario, one server.",
-            "ddns-update-style none;"]
+    head = ["# Rendered by forge for ISC dhcpd 4.4; one scenario, one server.", *ddns_lines(model, dns)]
     if v == 4:
         head.append("ping-check false;")
         if model.echo_client_id is not None:
@@ -277,7 +280,7 @@ def render_dhcpd_conf(model: ServerModel, iface_address, lease_id_hex: bool = Tr
 
 
 def _subnet_body(s: Subnet, version: int, options: OptionRenderer) -> list[str]:
-    body = _timers(s, version)
+    body = _timers(s, version) + scope_lines(s.ddns)
     body += options.lines(s.options)
     for pool in s.pools:
         body += _pool_lines(pool, version, options)

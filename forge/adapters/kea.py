@@ -79,7 +79,7 @@ class KeaAdapter(SutAdapter):
     capabilities = frozenset({
         "v4", "v6", "relay", "relay-v6-nested", "pd", "rapid-commit", "echo-client-id",
         "match-client-id", "reservations", "authoritative", "decline", "inform", "confirm", "ddns",
-        "kea-ncr",
+        "kea-ncr", "ddns-d2",
     })
 
     #: Prefix of the files the adapter writes in its work folder.

@@ -23,7 +23,7 @@ class LessorAdapter(KeaAdapter):
     file_prefix = "lessor"
     capabilities = frozenset({
         "v4", "v6", "relay", "relay-v6-nested", "pd", "rapid-commit", "echo-client-id", "match-client-id",
-        "reservations", "authoritative", "decline", "inform", "confirm", "ddns", "kea-ncr",
+        "reservations", "authoritative", "decline", "inform", "confirm", "ddns", "kea-ncr", "ddns-d2",
     })
 
     def command_line(self, check: bool) -> list[str]:

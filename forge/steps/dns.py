@@ -23,8 +23,18 @@ from pytest_bdd import parsers, step, then
 from forge import dhcid
 from forge.adapters.base import poll
 from forge.adapters.bind9 import Bind9Server
+from forge.adapters.builtin_d2 import BuiltinD2
 from forge.adapters.d2 import d2_adapter, d2_name, other_d2
-from forge.dnsmodel import DEFAULT_ALGORITHM, DEFAULT_KEY, REVERSE_ZONES, TsigKey, absolute, algorithm_name, secret_for
+from forge.dnsmodel import (
+    BUILTIN_D2,
+    DEFAULT_ALGORITHM,
+    DEFAULT_KEY,
+    REVERSE_ZONES,
+    TsigKey,
+    absolute,
+    algorithm_name,
+    secret_for,
+)
 from forge.scenario import CheckFailed, resolve
 
 #: How long a positive check waits for a record to appear.
@@ -170,7 +180,10 @@ def _d2(scenario):
         if d2 is not None:
             d2.stop()
             scenario.daemons[f"d2 ({d2.name})"] = scenario.daemons.pop("d2")
-        d2 = d2_adapter(name, scenario.adapter.host, _workdir(scenario, "d2"))
+        if name == BUILTIN_D2:
+            d2 = BuiltinD2(scenario.adapter)
+        else:
+            d2 = d2_adapter(name, scenario.adapter.host, _workdir(scenario, "d2"))
         scenario.daemons["d2"] = d2
     return d2
 
@@ -200,7 +213,11 @@ def dns_resumed(scenario):
 def d2_started(scenario):
     d2 = _d2(scenario)
     d2.start(scenario.dns_model())
-    scenario.log(f"DHCP-DDNS daemon: {d2.name}")
+    if d2.name == BUILTIN_D2:
+        scenario.log(f"DHCP-DDNS daemon: none, {scenario.adapter.name} updates DNS itself (zones and keys "
+                     f"go into its configuration)")
+    else:
+        scenario.log(f"DHCP-DDNS daemon: {d2.name}")
 
 
 @step("the DHCP-DDNS daemon is stopped")
