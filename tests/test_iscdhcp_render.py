@@ -6,6 +6,8 @@ import subprocess
 import pytest
 
 from forge.adapters.iscdhcp_conf import option_value, render_dhcpd_conf
+from forge.adapters.iscdhcp_ddns import count_dns_updates
+from forge.dnsmodel import REVERSE_ZONES, TSIG_ALGORITHMS, DnsModel
 from forge.leases_dhcpd import parse_dhcpd_leases
 from forge.model import OptionData, PdPool, Pool, Reservation, ServerModel
 
@@ -176,3 +178,149 @@ def test_v6_leases_carry_iaid_duid_and_type():
     assert (na.lease_type, na.iaid, na.duid, na.valid_lifetime, na.preferred_lifetime, na.prefix_len) == \
         ("NA", 48187, "00:03:00:01:02:00:5e:10:00:02", 4000, 3000, 128)
     assert (pd.lease_type, pd.iaid, pd.prefix_len, pd.expire, pd.state) == ("PD", 1, 56, 1795900000, 0)
+
+
+# -- DNS updates (dhcpd's own) ------------------------------------------------------------------------------
+def _dns_model() -> DnsModel:
+    dns = DnsModel()
+    dns.add_zone("example.com.", "forge-tsig", "HMAC-SHA512")
+    for zone in REVERSE_ZONES:
+        dns.add_zone(zone, "rev-key", "hmac-md5")
+    return dns
+
+
+def _ddns_check(tmp_path, model, iface_address, dns):
+    text = render_dhcpd_conf(model, iface_address, dns=dns)
+    conf = tmp_path / f"dhcpd{model.version}.conf"
+    conf.write_text(text)
+    result = subprocess.run(["dhcpd", f"-{model.version}", "-t", "-cf", str(conf)],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0, text + result.stdout + result.stderr
+    return text
+
+
+@needs_dhcpd
+@pytest.mark.parametrize("algorithm", sorted(TSIG_ALGORITHMS))
+def test_v4_ddns_renders_keys_and_zones_dhcpd_accepts(tmp_path, algorithm):
+    m = _v4_model()
+    m.dhcp_ddns = {"enable-updates": True, "server-ip": "127.0.0.1", "server-port": 53001}
+    m.ddns.update({"ddns-qualifying-suffix": "example.com.", "ddns-use-conflict-resolution": False,
+                   "hostname-char-set": "[^a-z]"})
+    m.subnets[1].ddns["ddns-send-updates"] = False
+    dns = DnsModel()
+    dns.add_zone("example.com.", "forge-tsig", algorithm)
+    dns.add_zone(REVERSE_ZONES[0], "forge-tsig", algorithm)
+    text = _ddns_check(tmp_path, m, "192.0.2.1", dns)
+    secret = dns.keys["forge-tsig"].secret
+    for line in ("ddns-update-style standard;", "update-optimization false;", "allow client-updates;",
+                 'ddns-domainname "example.com";', "update-conflict-detection false;",
+                 f"algorithm {TSIG_ALGORITHMS[algorithm]};", f'secret "{secret}";', "zone example.com. {",
+                 "zone 2.0.192.in-addr.arpa. {", "primary 127.0.0.1;", 'key "forge-tsig";',
+                 "# not rendered, dhcpd has no equivalent: hostname-char-set"):
+        assert line in text, line
+    assert "ddns-update-style none;" not in text
+    # the subnet's own setting lands in that subnet only
+    assert text.index("subnet 203.0.113.0") < text.index("ddns-updates off;")
+
+
+@needs_dhcpd
+def test_v6_ddns_with_unsigned_zone_override_and_updates_off(tmp_path):
+    m = _v6_model()
+    m.dhcp_ddns = {"enable-updates": False}
+    m.ddns.update({"ddns-qualifying-suffix": "example.com.", "ddns-override-client-update": True})
+    dns = _dns_model()
+    dns.zone("example.com.").d2_key = None  # "the DHCP-DDNS daemon updates zone example.com. without a key"
+    text = _ddns_check(tmp_path, m, "2001:db8:1::1", dns)
+    for line in ("ddns-update-style standard;", "ddns-updates off;", "ignore client-updates;",
+                 "zone 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa. {", 'key "rev-key";', "algorithm hmac-md5;"):
+        assert line in text, line
+    assert "allow client-updates;" not in text
+    assert "forge-tsig" not in text  # a key no zone is signed with is left out
+    zone = text[text.index("zone example.com. {"):]
+    assert "key" not in zone[:zone.index("}")]
+
+
+def test_wrong_secret_is_rendered_for_dhcpd_not_the_dns_servers():
+    m = ServerModel(version=4)
+    m.add_subnet("192.0.2.0/24")
+    m.dhcp_ddns = {"enable-updates": True}
+    dns = _dns_model()
+    right = dns.keys["forge-tsig"].secret
+    wrong = dns.wrong_secret("forge-tsig").secret
+    text = render_dhcpd_conf(m, "192.0.2.1", dns=dns)
+    assert wrong in text and right not in text
+
+
+@needs_dhcpd
+def test_without_a_dns_server_zones_point_at_loopback_unsigned(tmp_path):
+    """Features that never start a DNS server: dhcpd must not ask a resolver outside the lab for the zone."""
+    m = ServerModel(version=4)
+    m.add_subnet("192.0.2.0/24").pools.append(Pool("192.0.2.10-192.0.2.20"))
+    m.dhcp_ddns = {"enable-updates": True}
+    m.ddns["ddns-qualifying-suffix"] = "example.com."
+    text = _ddns_check(tmp_path, m, "192.0.2.1", None)
+    for zone in ("example.com.", *REVERSE_ZONES):
+        assert f"zone {zone} {{\n    primary 127.0.0.1;\n}}" in text, zone
+    assert "key" not in text
+
+
+def test_no_dhcp_ddns_keeps_updates_off():
+    m = ServerModel(version=4)
+    m.add_subnet("192.0.2.0/24")
+    m.ddns["ddns-qualifying-suffix"] = "example.com."
+    text = render_dhcpd_conf(m, "192.0.2.1", dns=_dns_model())
+    assert "ddns-update-style none;" in text
+    assert "zone " not in text and "key " not in text
+
+
+DDNS_LOG = """\
+DHCPACK on 192.0.2.10 to 02:00:5e:42:00:01 (leaving) via vi-sut
+Added new forward map from leaving.example.com to 192.0.2.10
+Added reverse map from 10.2.0.192.in-addr.arpa. to leaving.example.com
+Forward map from shared.example.com to 192.0.2.11 FAILED: Has an address record but no DHCID, not mine.
+Unable to add forward map from forged.example.com to 192.0.2.12: tsig indicates error
+Removed forward map from leaving.example.com to 192.0.2.10
+Removed reverse map on 10.2.0.192.in-addr.arpa.
+Can't remove reverse map on 12.2.0.192.in-addr.arpa.: REFUSED
+"""
+
+
+def test_dns_updates_are_counted_from_dhcpds_log():
+    counts = count_dns_updates(DDNS_LOG)
+    assert counts == {"ncr-received": 4, "update-sent": 7, "update-success": 4, "update-error": 3,
+                      "forward-updates": 4, "reverse-updates": 3}
+    assert count_dns_updates("DHCPACK on 192.0.2.10\n")["ncr-received"] == 0
+
+
+LEASES_DDNS = """\
+lease 192.0.2.10 {
+  binding state active;
+  hardware ethernet 02:00:5e:40:00:01;
+  set ddns-rev-name = "10.2.0.192.in-addr.arpa.";
+  set ddns-dhcid = "\\000\\000\\001\\031";
+  set ddns-fwd-name = "dhcid-hw.example.com";
+  client-hostname "dhcid-hw";
+}
+lease 192.0.2.11 {
+  binding state active;
+  set ddns-rev-name = "11.2.0.192.in-addr.arpa.";
+}
+lease 192.0.2.12 {
+  binding state active;
+}
+ia-na bf:53:00:00:00:03:00:01:02:00:5e:40:00:06 {
+  iaaddr 2001:db8:1::20 {
+    binding state active;
+    set ddns-fwd-name = "v6.example.com";
+  }
+}
+"""
+
+
+def test_leases_show_the_dns_updates_dhcpd_made():
+    leases = {lease.address: lease for lease in parse_dhcpd_leases(LEASES_DDNS)}
+    both, rev_only, none, v6 = (leases[a] for a in ("192.0.2.10", "192.0.2.11", "192.0.2.12", "2001:db8:1::20"))
+    assert (both.fqdn_fwd, both.fqdn_rev, both.hostname) == (True, True, "dhcid-hw")
+    assert (rev_only.fqdn_fwd, rev_only.fqdn_rev) == (False, True)
+    assert (none.fqdn_fwd, none.fqdn_rev) == (None, None)  # no update recorded: the file cannot tell
+    assert (v6.fqdn_fwd, v6.fqdn_rev, v6.hostname) == (True, False, "v6.example.com")

@@ -47,6 +47,7 @@ Feature: DNS records removed when the lease ends
     When the client uses chaddr 02:00:5e:42:00:03
     And the client gets an address with hostname declining
     Then the DNS has an A record for declining.example.com. with address $yiaddr
+    And the DNS has a PTR record for $yiaddr pointing to declining.example.com.
     When the client requests the offered address
     And the client copies option server-id from the response
     And the client sends a DECLINE message
