@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from forge.hosts import Host, Process
+from forge.hosts import Host, HostError, Process
 from forge.lab import Lab
 from forge.leases import Lease
 from forge.model import ServerModel
@@ -78,6 +78,18 @@ class SutAdapter(abc.ABC):
         """A SUT that updates DNS itself: its updates so far, counted as D2 counts them (ncr-received,
         update-sent, update-success, update-error)."""
         raise NotImplementedError(f"{self.name} sends its DNS updates through a DHCP-DDNS daemon")
+
+    def udp_port_bound(self, port: int) -> bool:
+        """True once something on the SUT host listens on this UDP port (readiness, never a sleep)."""
+        try:
+            result = self.host.run(["ss", "-Hlun", f"sport = :{port}"], check=False, timeout=5)
+        except HostError:
+            return False
+        return result.ok and bool(result.stdout.strip())
+
+    @staticmethod
+    def server_port(model: ServerModel) -> int:
+        return 67 if model.version == 4 else 547
 
     def _apply_reconfigure(self, model: ServerModel) -> None:
         """Load a new configuration into a running server; the default restarts it."""

@@ -15,7 +15,7 @@ import shlex
 from dataclasses import replace
 
 from forge.adapters.base import ServerStartError, SutAdapter, poll
-from forge.hosts import HostError, Process
+from forge.hosts import Process
 from forge.leases import Lease
 from forge.leases_dibbler import parse_dibbler_addrmgr
 from forge.model import OptionData, PdPool, Pool, Reservation, ServerModel, Subnet
@@ -217,18 +217,12 @@ class DibblerAdapter(SutAdapter):
         self._output_start = len(self.host.read_text(self.output_path))
         return self.host.spawn(self.command_line(), log_path=self.output_path)
 
-    def _socket_bound(self) -> bool:
-        try:
-            result = self.host.run(["ss", "-Hlun", "sport = :547"], check=False, timeout=5)
-        except HostError:
-            return False
-        return result.ok and bool(result.stdout.strip())
 
     def _output(self) -> str:
         return self.host.read_text(self.output_path)[self._output_start:]
 
     def _ready(self, model: ServerModel) -> bool:
-        return "Accepting connections" in self._output() and self._socket_bound()
+        return "Accepting connections" in self._output() and self.udp_port_bound(547)
 
     def _idle(self) -> bool:
         """Dibbler saves its lease database after every message, then logs that it waits for the next one."""

@@ -13,7 +13,7 @@ from forge.adapters.base import ServerStartError, SutAdapter
 from forge.adapters.iscdhcp_conf import render_dhcpd_conf
 from forge.adapters.iscdhcp_ddns import count_dns_updates
 from forge.dnsmodel import DnsModel
-from forge.hosts import HostError, Process
+from forge.hosts import Process
 from forge.leases import Lease
 from forge.leases_dhcpd import parse_dhcpd_leases
 from forge.model import ServerModel
@@ -89,17 +89,10 @@ class IscDhcpAdapter(SutAdapter):
         self.host.run(["rm", "-f", self.pid_path], check=False)  # readiness waits for the new one
         return self.host.spawn(self.command_line(check=False), log_path=self.log_files()[0])
 
-    def _socket_bound(self, model: ServerModel) -> bool:
-        port = 67 if model.version == 4 else 547
-        try:
-            result = self.host.run(["ss", "-Hlun", f"sport = :{port}"], check=False, timeout=5)
-        except HostError:
-            return False
-        return result.ok and bool(result.stdout.strip())
 
     def _ready(self, model: ServerModel) -> bool:
         # dhcpd writes its PID file once it has read its leases and opened its sockets.
-        return self.host.exists(self.pid_path) and self._socket_bound(model)
+        return self.host.exists(self.pid_path) and self.udp_port_bound(self.server_port(model))
 
     def leases(self) -> list[Lease]:
         return parse_dhcpd_leases(self.host.read_text(self.lease_path))

@@ -6,7 +6,7 @@ import json
 import os
 
 from forge.adapters.base import SutAdapter
-from forge.hosts import HostError, Process
+from forge.hosts import Process
 from forge.leases import Lease, parse_kea_memfile
 from forge.model import OptionData, PdPool, Pool, Reservation, ServerModel, Subnet
 
@@ -232,20 +232,13 @@ class KeaAdapter(SutAdapter):
         answer = json.loads(raw.decode())
         return answer[0] if isinstance(answer, list) else answer
 
-    def _socket_bound(self, model: ServerModel) -> bool:
-        port = 67 if model.version == 4 else 547
-        try:
-            result = self.host.run(["ss", "-Hlun", f"sport = :{port}"], check=False, timeout=5)
-        except HostError:
-            return False
-        return result.ok and bool(result.stdout.strip())
 
     def _ready(self, model: ServerModel) -> bool:
         try:
             answer = self.command("status-get", timeout=1.0)
         except (OSError, ValueError):
             return False
-        return answer.get("result") == 0 and self._socket_bound(model)
+        return answer.get("result") == 0 and self.udp_port_bound(self.server_port(model))
 
     def _apply_reconfigure(self, model: ServerModel) -> None:
         from forge.adapters.base import ServerStartError
