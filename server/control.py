@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import selectors
 import socket
 from collections.abc import Callable
 
@@ -103,3 +104,19 @@ class ControlChannel:
                 pass
         conn.close()
         return True
+
+
+def on_control_event(control: ControlChannel | None, selector: selectors.BaseSelector, kind: str, conn) -> None:
+    """A service loop's share of the channel: `kind` "ctrl" is a new connection on the listening socket,
+    "conn" more of a request on `conn` (registered with data ("conn", conn)). A connection left over from
+    a channel that a reload closed is dropped."""
+    if kind == "ctrl":
+        new = control.accept() if control else None
+        if new is not None:
+            selector.register(new, selectors.EVENT_READ, ("conn", new))
+        return
+    selector.unregister(conn)
+    if control is None or conn.fileno() not in control.pending:
+        conn.close()
+    elif not control.service(conn):
+        selector.register(conn, selectors.EVENT_READ, ("conn", conn))

@@ -12,7 +12,7 @@ import time
 from server import __version__
 from server import log as logsetup
 from server.config import ConfigError
-from server.control import ERROR, SUCCESS, ControlChannel, answer
+from server.control import ERROR, SUCCESS, ControlChannel, answer, on_control_event
 from server.stats import Stats
 
 BATCH = 64
@@ -168,20 +168,8 @@ class BaseService:
                 kind, iface = key.data
                 if kind == "dhcp":
                     self.receive(iface)
-                elif kind == "ctrl":
-                    conn = self.control.accept() if self.control else None
-                    if conn is not None:
-                        self.selector.register(conn, selectors.EVENT_READ, ("conn", conn))
-                elif kind == "conn":
-                    conn = iface
-                    fileno = conn.fileno()
-                    if self.control is None or fileno not in self.control.pending:
-                        self.selector.unregister(conn)
-                        conn.close()
-                    else:
-                        self.selector.unregister(conn)
-                        if not self.control.service(conn):
-                            self.selector.register(conn, selectors.EVENT_READ, ("conn", conn))
+                elif kind in ("ctrl", "conn"):
+                    on_control_event(self.control, self.selector, kind, iface)
                 elif kind == "wake":
                     try:
                         os.read(self._wake_r, 512)

@@ -19,7 +19,7 @@ import time
 from server import __version__
 from server import log as logsetup
 from server.config import ConfigError
-from server.control import ERROR, SUCCESS, ControlChannel, answer
+from server.control import ERROR, SUCCESS, ControlChannel, answer, on_control_event
 from server.ddns.config import QUEUE_MAX, D2Config, load_config, parse_document
 from server.ddns.dnsclient import KEY_STATS, DnsClient
 from server.ddns.ncr import NameChangeRequest, NcrError, decode
@@ -255,16 +255,8 @@ class D2Daemon:
                 kind, conn = key.data
                 if kind == "ncr":
                     self.receive()
-                elif kind == "ctrl":
-                    new = self.control.accept() if self.control else None
-                    if new is not None:
-                        self.selector.register(new, selectors.EVENT_READ, ("conn", new))
-                elif kind == "conn":
-                    self.selector.unregister(conn)
-                    if self.control is None or conn.fileno() not in self.control.pending:
-                        conn.close()
-                    elif not self.control.service(conn):
-                        self.selector.register(conn, selectors.EVENT_READ, ("conn", conn))
+                elif kind in ("ctrl", "conn"):
+                    on_control_event(self.control, self.selector, kind, conn)
                 elif kind == "wake":
                     try:
                         os.read(self._wake_r, 512)
