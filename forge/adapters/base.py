@@ -28,6 +28,28 @@ def poll(condition: Callable[[], bool], timeout: float, interval: float = 0.02) 
         time.sleep(interval)
 
 
+def poll_until_quiet(read: Callable[[], dict], signature: Callable[[dict], object], ready: Callable[[dict], bool],
+                     quiet: float, timeout: float, interval: float = 0.05) -> tuple[bool, dict]:
+    """Poll `read()` (counters; OSError or ValueError means not yet readable) until `ready` holds for the
+    latest reading and `signature` of the readings has not changed for `quiet` seconds. Returns (True, the
+    reading at the last change) or (False, the same) once `timeout` passes."""
+    state: dict = {"last": None, "since": time.monotonic(), "reading": {}}
+
+    def done() -> bool:
+        try:
+            reading = read()
+        except (OSError, ValueError):
+            return False
+        now = time.monotonic()
+        mark = signature(reading)
+        if mark != state["last"]:
+            state["last"], state["since"], state["reading"] = mark, now, reading
+        return ready(reading) and now - state["since"] >= quiet
+
+    ok = poll(done, timeout, interval)
+    return ok, state["reading"]
+
+
 def log_tail(text: str, lines: int = 25) -> str:
     tail = text.strip().splitlines()[-lines:]
     return "\n".join("    | " + line for line in tail) or "    | (the server wrote nothing)"

@@ -9,10 +9,9 @@ D2-only (the `ddns-d2` capability).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from forge.adapters.base import ServerStartError, SutAdapter, poll
+from forge.adapters.base import ServerStartError, SutAdapter, poll_until_quiet
 from forge.dnsmodel import BUILTIN_D2, DnsModel
 
 
@@ -56,19 +55,6 @@ class BuiltinD2:
         """Wait until the server has logged the outcome of `requests` updates (when given) and logged no new
         outcome for `quiet` seconds. The server logs an update only once it has its answer, so nothing it
         has logged is still in flight; an update it has not logged yet is what the quiet time waits for."""
-        state: dict = {"last": None, "since": time.monotonic(), "stats": {}}
-
-        def done() -> bool:
-            try:
-                stats = self.statistics()
-            except (OSError, ValueError):
-                return False
-            now = time.monotonic()
-            if stats != state["last"]:
-                state["last"], state["since"], state["stats"] = stats, now, stats
-            if requests is not None and stats.get("ncr-received", 0) < requests:
-                return False
-            return now - state["since"] >= quiet
-
-        ok = poll(done, timeout, interval=0.05)
-        return ok, state["stats"]
+        return poll_until_quiet(
+            self.statistics, lambda stats: stats,
+            lambda stats: requests is None or stats.get("ncr-received", 0) >= requests, quiet, timeout)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import time
 
-from forge.adapters.base import ServerStartError, poll
+from forge.adapters.base import ServerStartError, poll_until_quiet
 from forge.adapters.daemon import Daemon
 from forge.adapters.lessor import lessor_command
 from forge.dnsmodel import BUILTIN_D2, D2_IMPLEMENTATIONS, DnsModel
@@ -131,26 +130,14 @@ class D2Adapter(Daemon):
     def settled(self, requests: int | None, quiet: float, timeout: float) -> tuple[bool, dict[str, int]]:
         """Wait until D2 has received `requests` NCRs (when given), every update it sent has an outcome, and
         the counters have not moved for `quiet` seconds. (True, counters) or (False, the last counters)."""
-        state: dict = {"last": None, "since": time.monotonic()}
-
-        def done() -> bool:
-            try:
-                stats = self.statistics()
-            except (OSError, ValueError):
+        def ready(stats: dict) -> bool:
+            if requests is not None and stats.get("ncr-received", 0) < requests:
                 return False
-            now = time.monotonic()
-            snapshot = tuple(stats.get(k, 0) for k in PROGRESS)
-            if snapshot != state["last"]:
-                state["last"], state["since"] = snapshot, now
-                state["stats"] = stats
-            received = stats.get("ncr-received", 0)
             finished = sum(stats.get(k, 0) for k in ("update-success", "update-error", "update-timeout"))
-            if requests is not None and received < requests:
-                return False
-            return finished >= stats.get("update-sent", 0) and now - state["since"] >= quiet
+            return finished >= stats.get("update-sent", 0)
 
-        ok = poll(done, timeout, interval=0.05)
-        return ok, state.get("stats", {})
+        return poll_until_quiet(self.statistics, lambda stats: tuple(stats.get(k, 0) for k in PROGRESS), ready,
+                                quiet, timeout)
 
 
 class KeaD2Adapter(D2Adapter):
